@@ -1,0 +1,99 @@
+// swift-tools-version: 6.2
+// Hummingbird's WebSocket package needs tools 6.2 (DESIGN §6). The Lambda products never depend on it.
+import PackageDescription
+
+/// `VC_CORE_ONLY=1 swift test` leaves out the Hummingbird-based local stack and the tests that need it,
+/// for a fast inner loop on the Lambda code. `make test` and `make dev` never set it.
+let coreOnly = Context.environment["VC_CORE_ONLY"] == "1"
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+var targets: [Target] = [
+    // C shim over libcurl: loads libcurl at run time (no versioned CURL_OPENSSL_4 imports) and gives
+    // typed wrappers for the variadic curl_easy_setopt. The only C in the HTTP path.
+    .target(
+        name: "CCurl",
+        // glibc_compat.c is only for release bootstraps (see there); gold cannot link it with debug info.
+        cSettings: [.define("VC_GLIBC_COMPAT", .when(configuration: .release))],
+        linkerSettings: [.linkedLibrary("dl")]
+    ),
+    // libcrypto's SHA-256 and HMAC, declared through a module map; no C code of ours.
+    .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
+    .target(name: "SigV4", dependencies: ["CCrypto"], swiftSettings: strict),
+    .target(name: "LambdaEvents", swiftSettings: strict),
+    .target(name: "AWSClient", dependencies: ["CurlHTTP", "SigV4", "LambdaEvents"], swiftSettings: strict),
+    .target(name: "LambdaRuntime", dependencies: ["CurlHTTP"], swiftSettings: strict),
+    .target(
+        name: "VisitorCounterCore",
+        dependencies: ["AWSClient", "LambdaEvents", "LambdaRuntime"],
+        swiftSettings: strict
+    ),
+    .executableTarget(name: "DBUpdater", dependencies: ["VisitorCounterCore"], swiftSettings: strict),
+    .executableTarget(name: "DBStreamProcessor", dependencies: ["VisitorCounterCore"], swiftSettings: strict),
+    // Test support (full Foundation is fine here: it never ships in a bootstrap).
+    .target(name: "TestSupport", swiftSettings: strict),
+    .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "TestSupport"], swiftSettings: strict),
+    .testTarget(
+        name: "AWSClientTests",
+        dependencies: ["AWSClient", "TestSupport"],
+        swiftSettings: strict
+    ),
+    .testTarget(
+        name: "VisitorCounterCoreTests",
+        dependencies: ["VisitorCounterCore", "TestSupport"],
+        swiftSettings: strict
+    ),
+]
+
+var dependencies: [Package.Dependency] = []
+
+if !coreOnly {
+    dependencies += [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+    ]
+    targets += [
+        // A loopback Lambda Runtime API: used by the tests and by the local gateway.
+        .target(
+            name: "RuntimeAPIServer",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "LocalGateway",
+            dependencies: [
+                "RuntimeAPIServer", "AWSClient", "SigV4", "LambdaEvents",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LambdaRuntimeTests",
+            dependencies: ["LambdaRuntime", "RuntimeAPIServer", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["AWSClient", "LambdaEvents", "RuntimeAPIServer", "TestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+}
+
+let package = Package(
+    name: "VisitorCounter",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "DBUpdater", targets: ["DBUpdater"]),
+        .executable(name: "DBStreamProcessor", targets: ["DBStreamProcessor"]),
+    ] + (coreOnly ? [] : [.executable(name: "LocalGateway", targets: ["LocalGateway"])]),
+    dependencies: dependencies,
+    targets: targets
+)

@@ -1,0 +1,108 @@
+#!/usr/bin/env python3
+"""Runs moto's server on loopback the way this project needs it (DESIGN §7).
+
+- One request at a time: moto's DynamoDB backend is not thread-safe and loses concurrent updates;
+  real DynamoDB is atomic per request, so exact-count tests and `make dev` need the lock.
+- Signature checking on (unless --no-auth): INITIAL_NO_AUTH_ACTION_COUNT lets the first requests
+  through unsigned; this script spends them creating an IAM user, its policy and access key, then a
+  role that the user may assume, and prints long-term and temporary (session-token) credentials.
+
+Prints one JSON line on stdout once ready:
+  {"endpoint": "http://127.0.0.1:PORT", "region": ..., "accessKeyId": ..., "secretAccessKey": ...,
+   "session": {"accessKeyId": ..., "secretAccessKey": ..., "sessionToken": ...}}
+and serves until killed or until its stdin closes (so a test that dies never leaves it behind).
+"""
+import argparse
+import json
+import os
+import socket
+import sys
+import threading
+
+# The bootstrap below uses exactly this many unsigned actions; every later request must be signed.
+FREE_ACTIONS = 4
+os.environ.setdefault("INITIAL_NO_AUTH_ACTION_COUNT", str(FREE_ACTIONS))
+
+ALLOW_ALL_TEST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["dynamodb:*", "sts:AssumeRole", "sts:GetCallerIdentity"], "Resource": "*"}],
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--region", default="us-east-1")
+    parser.add_argument("--no-auth", action="store_true", help="turn signature checking off")
+    parser.add_argument("--no-stdin-watch", action="store_true", help="keep running when stdin closes")
+    args = parser.parse_args()
+    if args.no_auth:
+        os.environ.pop("INITIAL_NO_AUTH_ACTION_COUNT", None)
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    dispatcher = DomainDispatcherApplication(create_backend_app)
+    lock = threading.Lock()
+
+    def serialized(environ, start_response):
+        with lock:
+            # Materialise the body inside the lock: moto builds it lazily from backend state.
+            return list(dispatcher(environ, start_response))
+
+    try:
+        server = make_server(args.host, args.port, serialized, threaded=True)
+    except OSError as error:
+        sys.exit(f"moto_server: cannot listen on {args.host}:{args.port}: {error.strerror}")
+    port = server.socket.getsockname()[1]
+    endpoint = f"http://{args.host}:{port}"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    info = {"endpoint": endpoint, "region": args.region}
+    if not args.no_auth:
+        info.update(bootstrap_credentials(endpoint, args.region))
+    else:
+        info.update({"accessKeyId": "testing", "secretAccessKey": "testing"})
+    print(json.dumps(info), flush=True)
+
+    if args.no_stdin_watch:
+        threading.Event().wait()
+    else:
+        sys.stdin.read()  # returns when the parent closes our stdin or dies
+    server.shutdown()
+
+
+def bootstrap_credentials(endpoint, region):
+    import boto3
+
+    def client(service, **creds):
+        return boto3.client(service, endpoint_url=endpoint, region_name=region,
+                            aws_access_key_id=creds.get("key", "bootstrap"),
+                            aws_secret_access_key=creds.get("secret", "bootstrap"),
+                            aws_session_token=creds.get("token"))
+
+    iam = client("iam")
+    iam.create_user(UserName="visitor-counter-test")  # free action 1
+    iam.put_user_policy(UserName="visitor-counter-test", PolicyName="test",  # free action 2
+                        PolicyDocument=json.dumps(ALLOW_ALL_TEST_POLICY))
+    key = iam.create_access_key(UserName="visitor-counter-test")["AccessKey"]  # free action 3
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
+    role = iam.create_role(RoleName="visitor-counter-function",  # free action 4
+                           AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    # From here on every request is signed and checked.
+    sts = client("sts", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+    creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="test")["Credentials"]
+    return {
+        "accessKeyId": key["AccessKeyId"],
+        "secretAccessKey": key["SecretAccessKey"],
+        "session": {
+            "accessKeyId": creds["AccessKeyId"],
+            "secretAccessKey": creds["SecretAccessKey"],
+            "sessionToken": creds["SessionToken"],
+        },
+    }
+
+
+if __name__ == "__main__":
+    main()

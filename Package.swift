@@ -34,6 +34,8 @@ var targets: [Target] = [
     ),
     .executableTarget(name: "DBUpdater", dependencies: ["VisitorCounterCore"], swiftSettings: strict),
     .executableTarget(name: "DBStreamProcessor", dependencies: ["VisitorCounterCore"], swiftSettings: strict),
+    // A trivial echo function on the runtime: for the runtime's process tests and its size/cold-start figures.
+    .executableTarget(name: "EchoFunction", dependencies: ["LambdaRuntime"], swiftSettings: strict),
     // Test support (full Foundation is fine here: it never ships in a bootstrap).
     .target(name: "TestSupport", swiftSettings: strict),
     .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"], swiftSettings: strict),
@@ -76,12 +78,14 @@ if !coreOnly {
         ),
         .testTarget(
             name: "LambdaRuntimeTests",
-            dependencies: ["LambdaRuntime", "RuntimeAPIServer", "TestSupport"],
+            dependencies: ["LambdaRuntime", "RuntimeAPIServer", "TestSupport", "EchoFunction"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["AWSClient", "LambdaEvents", "RuntimeAPIServer", "TestSupport"],
+            dependencies: [
+                "AWSClient", "LambdaEvents", "RuntimeAPIServer", "TestSupport", "DBUpdater", "DBStreamProcessor",
+            ],
             swiftSettings: strict
         ),
     ]

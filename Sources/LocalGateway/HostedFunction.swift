@@ -1,0 +1,93 @@
+import Foundation
+import RuntimeAPIServer
+
+/// One function of the stack as Lambda would run it: a Runtime API on loopback, and the real
+/// binary (one or more processes) polling it. `invoke` is what API Gateway or an event source
+/// mapping does: queue an event, wait for the answer, and log one line about it.
+final class HostedFunction: Sendable {
+    /// What an invocation came to, in API Gateway's terms.
+    struct Outcome: Sendable {
+        /// The response's `statusCode` (200 when the function answered without one; 500 on failure).
+        var statusCode: Int
+        /// The response's `body`, if any.
+        var body: String?
+        /// The raw response (for batch responses, e.g. `batchItemFailures`).
+        var raw: [UInt8]
+        /// The function failed (error, timeout, unreadable answer).
+        var failed: Bool
+    }
+
+    let name: String
+    let server: RuntimeAPIServer
+    let timeout: Duration
+    private let processes: [SupervisedProcess]
+
+    /// Starts the Runtime API and `instances` processes of `executable` against it.
+    init(
+        name: String, executable: String, instances: Int, environment: [String: String], timeout: Duration
+    ) async throws(GatewayError) {
+        self.name = name
+        self.timeout = timeout
+        server = RuntimeAPIServer(host: "127.0.0.1", port: 0)
+        do {
+            try await server.start()
+        } catch {
+            throw GatewayError(.function, "cannot start the Runtime API for \(name)", underlying: error)
+        }
+        var env = environment
+        env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.port)"
+        env["AWS_LAMBDA_FUNCTION_NAME"] = name
+        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "128"
+        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST"
+        var processes: [SupervisedProcess] = []
+        for instance in 1...instances {
+            let label = instances == 1 ? name : "\(name)#\(instance)"
+            let process = SupervisedProcess(label: label, executable: executable, environment: env)
+            try process.start()
+            processes.append(process)
+        }
+        self.processes = processes
+    }
+
+    /// Invokes the function with `payload`; `detail` (route or batch size) goes into the log line.
+    func invoke(_ payload: [UInt8], detail: String) async -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let outcome: Outcome
+        var note = ""
+        do {
+            switch try await server.invoke(payload, deadline: timeout) {
+            case .response(let bytes):
+                outcome = Self.outcome(of: bytes)
+                note = outcome.statusCode == 200 ? "" : " status=\(outcome.statusCode)"
+            case .error(let type, let message, _):
+                outcome = Outcome(statusCode: 500, body: nil, raw: [], failed: true)
+                note = " \(type): \(message)"
+            }
+        } catch {
+            outcome = Outcome(statusCode: 500, body: nil, raw: [], failed: true)
+            note = " \(error)"
+        }
+        let ms = (clock.now - start).components
+        let millis = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
+        let result = outcome.failed ? "error" : "ok"
+        GatewayLog.line("invoke \(name) \(detail) \(millis)ms \(result)\(note)")
+        return outcome
+    }
+
+    /// Reads a proxy-integration answer: `{"statusCode": N, "body": "..."}`; anything else counts as 200.
+    static func outcome(of bytes: [UInt8]) -> Outcome {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else {
+            return Outcome(statusCode: 200, body: String(decoding: bytes, as: UTF8.self), raw: bytes, failed: false)
+        }
+        var status = 200
+        if case .number(let number)? = value["statusCode"] { status = Int(number) }
+        return Outcome(statusCode: status, body: value["body"]?.stringValue, raw: bytes, failed: false)
+    }
+
+    /// Stops the processes and the Runtime API.
+    func stop() async {
+        for process in processes { process.stop() }
+        await server.stop()
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// The WebSocket side of API Gateway: turns a handshake into `$connect`, each frame into a routed
+/// message event, and the close into `$disconnect`, and runs them through DBUpdater.
+/// See https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-overview.html
+struct WebSocketGateway: Sendable {
+    /// Path of the stage (`/local`): the WebSocket URL and the Management API's prefix.
+    let stagePath: String
+    let routes: TablesConfiguration
+    let function: HostedFunction
+    let registry: ConnectionRegistry
+    /// API Gateway's limit for a message (frames of a message together): 128 KB.
+    static let maxMessageSize = 128 * 1024
+
+    var stage: String { String(stagePath.dropFirst()) }
+
+    /// Decides the upgrade: only `GET {stage}`; runs `$connect`, and refuses the handshake when it
+    /// does not answer 200. (Hummingbird answers a refused upgrade with 400; the status is logged.)
+    func shouldUpgrade(
+        _ request: HTTPRequest, channel: any Channel, logger: Logger
+    ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let path = request.path ?? "/"
+        let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        guard request.method == .get, pathOnly == stagePath || pathOnly == stagePath + "/" else { return .dontUpgrade }
+        let sourceIp = channel.remoteAddress?.ipAddress ?? "127.0.0.1"
+        let info = ConnectionInfo(id: ConnectionID.make(), request: request, sourceIp: sourceIp, now: Date())
+        if routes.route("$connect") != nil {
+            let event = WebSocketEvent.connect(info, stage: stage, now: Date())
+            let outcome = await function.invoke(event.encoded(), detail: "$connect")
+            guard outcome.statusCode == 200 else {
+                logger.info("handshake refused", metadata: ["status": "\(outcome.statusCode)", "connectionId": "\(info.id)"])
+                return .dontUpgrade
+            }
+        }
+        let closeObserver = CloseFrameObserver()
+        return .upgrade([:]) { inbound, outbound, _ in
+            await closeObserver.install(on: channel)
+            registry.add(info, outbound: outbound)
+            do {
+                for try await message in inbound.messages(maxSize: Self.maxMessageSize) {
+                    registry.touch(info.id)
+                    try await handle(message, from: info, outbound: outbound)
+                }
+            } catch {
+                logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
+                // Not awaited: the close handshake should not wait for the function.
+                Task { await disconnect(info, observer: closeObserver) }
+                throw error
+            }
+            Task { await disconnect(info, observer: closeObserver) }
+        }
+    }
+
+    /// Removes the connection and sends `$disconnect` with the close code and reason.
+    private func disconnect(_ info: ConnectionInfo, observer: CloseFrameObserver) async {
+        let entry = registry.remove(info.id)
+        let (code, reason) = observer.closeStatus(closedByServer: entry?.closedByServer ?? false)
+        guard routes.route("$disconnect") != nil else { return }
+        let event = WebSocketEvent.disconnect(info, statusCode: code, reason: reason, stage: stage, now: Date())
+        _ = await function.invoke(event.encoded(), detail: "$disconnect")
+    }
+}

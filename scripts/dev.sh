@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# `make dev`: the whole system on loopback, from a fresh clone. Sets up, builds, starts moto on
+# 127.0.0.1:${DYNAMODB_PORT:-8000} (unless AWS_ENDPOINT_URL_DYNAMODB points at DynamoDB Local or a
+# real table), starts the local gateway on 127.0.0.1:${PORT:-8080}, prints the page URL, and on
+# Ctrl-C stops every child process.
+#
+#   PORT=9090 DYNAMODB_PORT=8001 make dev
+#   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… make dev
+#   GATEWAY_ARGS="--instances 3 --live-viewers" make dev
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT=${PORT:-8080}
+DYNAMODB_PORT=${DYNAMODB_PORT:-8000}
+HOST=127.0.0.1
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+port_busy() {
+  python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(0)
+sys.exit(1)
+PY
+}
+
+# Fail before building anything when a port is taken.
+port_busy "$PORT" && die "port $PORT is in use (another 'make dev'?). Choose another one: PORT=9090 make dev"
+if [ -z "${AWS_ENDPOINT_URL_DYNAMODB:-}" ] && port_busy "$DYNAMODB_PORT"; then
+  die "port $DYNAMODB_PORT (moto) is in use. Choose another one: DYNAMODB_PORT=8001 make dev, or point AWS_ENDPOINT_URL_DYNAMODB at a running DynamoDB Local"
+fi
+
+scripts/setup.sh
+log "swift build (the first build takes several minutes)"
+swift build
+BIN_PATH=$(swift build --show-bin-path)
+
+children=()
+cleanup() {
+  trap - INT TERM EXIT
+  for pid in "${children[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${children[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -n "${workdir:-}" ] && rm -rf "$workdir"
+  log "stopped"
+}
+trap cleanup INT TERM EXIT
+workdir=$(mktemp -d)
+
+if [ -f template.yaml ]; then
+  .venv/bin/python scripts/template_tables.py template.yaml -o "$workdir/tables.json"
+  tables_args=(--tables "$workdir/tables.json")
+else
+  log "no template.yaml: using the design's default tables"
+  tables_args=()
+fi
+
+if [ -z "${AWS_ENDPOINT_URL_DYNAMODB:-}" ]; then
+  log "starting moto on $HOST:$DYNAMODB_PORT"
+  .venv/bin/python scripts/moto_server.py --host "$HOST" --port "$DYNAMODB_PORT" --no-stdin-watch \
+    > "$workdir/moto.json" 2> "$workdir/moto.log" &
+  children+=($!)
+  for _ in $(seq 1 600); do
+    [ -s "$workdir/moto.json" ] && break
+    kill -0 "${children[-1]}" 2>/dev/null || { cat "$workdir/moto.log" >&2; die "moto did not start"; }
+    sleep 0.1
+  done
+  [ -s "$workdir/moto.json" ] || die "moto printed nothing within a minute"
+  # The functions use temporary (session-token) credentials, as Lambda hands them a role's.
+  eval "$(.venv/bin/python - "$workdir/moto.json" <<'PY'
+import json, shlex, sys
+info = json.load(open(sys.argv[1]))
+creds = info.get("session") or info
+print("export AWS_ENDPOINT_URL_DYNAMODB=%s" % shlex.quote(info["endpoint"]))
+print("export AWS_REGION=%s" % shlex.quote(info["region"]))
+print("export AWS_ACCESS_KEY_ID=%s" % shlex.quote(creds["accessKeyId"]))
+print("export AWS_SECRET_ACCESS_KEY=%s" % shlex.quote(creds["secretAccessKey"]))
+print("export AWS_SESSION_TOKEN=%s" % shlex.quote(creds.get("sessionToken") or ""))
+PY
+)"
+else
+  log "using DynamoDB at $AWS_ENDPOINT_URL_DYNAMODB"
+fi
+
+log "starting the local gateway on $HOST:$PORT"
+# shellcheck disable=SC2086 # GATEWAY_ARGS is a list of flags on purpose
+"$BIN_PATH/LocalGateway" --host "$HOST" --port "$PORT" --web-root web --bin-path "$BIN_PATH" \
+  "${tables_args[@]}" ${GATEWAY_ARGS:-} &
+children+=($!)
+gateway=${children[-1]}
+
+for _ in $(seq 1 300); do
+  if curl -fsS -o /dev/null "http://$HOST:$PORT/" 2>/dev/null; then
+    printf '\n    Open http://%s:%s/ in two browser tabs. Ctrl-C stops everything.\n\n' "$HOST" "$PORT"
+    break
+  fi
+  kill -0 "$gateway" 2>/dev/null || die "the gateway exited (see above)"
+  sleep 0.1
+done
+wait "$gateway"

@@ -1,5 +1,6 @@
 import Foundation
 import RuntimeAPIServer
+import Synchronization
 
 /// One function of the stack as Lambda would run it: a Runtime API on loopback, and the real
 /// binary (one or more processes) polling it. `invoke` is what API Gateway or an event source
@@ -21,6 +22,7 @@ final class HostedFunction: Sendable {
     let server: RuntimeAPIServer
     let timeout: Duration
     private let processes: [SupervisedProcess]
+    private let inFlight = Mutex(0)
 
     /// Starts the Runtime API and `instances` processes of `executable` against it.
     init(
@@ -53,6 +55,8 @@ final class HostedFunction: Sendable {
     func invoke(_ payload: [UInt8], detail: String) async -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
+        inFlight.withLock { $0 += 1 }
+        defer { inFlight.withLock { $0 -= 1 } }
         let outcome: Outcome
         var note = ""
         do {
@@ -85,8 +89,15 @@ final class HostedFunction: Sendable {
         return Outcome(statusCode: status, body: value["body"]?.stringValue, raw: bytes, failed: false)
     }
 
-    /// Stops the processes and the Runtime API.
-    func stop() async {
+    /// Stops the processes and the Runtime API, after the invocations in flight (the `$disconnect`s
+    /// of a shutdown) finished or `drainTimeout` passed.
+    func stop(drainTimeout: Duration = .seconds(3)) async {
+        let deadline = ContinuousClock.now + drainTimeout
+        // The `$disconnect`s of closing sockets are started just after the server stops.
+        try? await Task.sleep(for: .milliseconds(200))
+        while inFlight.withLock({ $0 }) > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
         for process in processes { process.stop() }
         await server.stop()
     }

@@ -1,0 +1,150 @@
+"""The local stack for end-to-end tests: moto (scripts/moto_server.py, signature checking on) and the
+LocalGateway binary with the real DBUpdater and DBStreamProcessor behind it, on free loopback ports.
+
+The binaries must be built (`swift build`, as scripts/test.sh does before pytest). Everything started
+here is stopped by `close()`, also when a test fails.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+PYTHON = sys.executable
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bin_path():
+    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    return Path(out)
+
+
+def tables_file(directory):
+    """The gateway's tables JSON from template.yaml (as `make dev` makes it), or None for the defaults."""
+    template = ROOT / "template.yaml"
+    if not template.exists():
+        return None
+    out = Path(directory) / "tables.json"
+    subprocess.run([PYTHON, str(ROOT / "scripts/template_tables.py"), str(template), "-o", str(out)], check=True)
+    return out
+
+
+class Moto:
+    """scripts/moto_server.py on a free port; stops when its stdin closes."""
+
+    def __init__(self):
+        self.process = subprocess.Popen([PYTHON, str(ROOT / "scripts/moto_server.py")], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("moto_server.py exited before printing its credentials")
+        self.info = json.loads(line)
+        self.endpoint = self.info["endpoint"]
+        self.region = self.info["region"]
+        self.credentials = self.info["session"]
+
+    def environment(self):
+        c = self.credentials
+        return {"AWS_ENDPOINT_URL_DYNAMODB": self.endpoint, "AWS_REGION": self.region,
+                "AWS_ACCESS_KEY_ID": c["accessKeyId"], "AWS_SECRET_ACCESS_KEY": c["secretAccessKey"],
+                "AWS_SESSION_TOKEN": c["sessionToken"]}
+
+    def dynamodb(self):
+        c = self.credentials
+        return boto3.client("dynamodb", endpoint_url=self.endpoint, region_name=self.region,
+                            aws_access_key_id=c["accessKeyId"], aws_secret_access_key=c["secretAccessKey"],
+                            aws_session_token=c["sessionToken"])
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+class Gateway:
+    """The LocalGateway process; its output goes to test-artifacts/<name>.log and is kept for asserts."""
+
+    def __init__(self, moto, port, bin_dir, tables=None, name="gateway", extra_args=()):
+        self.moto, self.port, self.bin_dir, self.tables = moto, port, bin_dir, tables
+        self.name, self.extra_args = name, list(extra_args)
+        self.url = f"http://127.0.0.1:{port}/"
+        self.ws_url = f"ws://127.0.0.1:{port}/local"
+        self.process = None
+        self.output = []
+        self.lock = threading.Lock()
+
+    def start(self, timeout=60):
+        args = [str(self.bin_dir / "LocalGateway"), "--port", str(self.port), "--bin-path", str(self.bin_dir),
+                "--web-root", str(ROOT / "web"), *self.extra_args]
+        if self.tables:
+            args += ["--tables", str(self.tables)]
+        env = dict(os.environ, **self.moto.environment())
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.process = subprocess.Popen(args, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        log = open(ARTIFACTS / f"{self.name}.log", "a")
+        ready = threading.Event()
+
+        def pump(stream=self.process.stdout):
+            for line in stream:
+                log.write(line)
+                log.flush()
+                with self.lock:
+                    self.output.append(line)
+                if "ready: page" in line:
+                    ready.set()
+            log.close()
+
+        threading.Thread(target=pump, daemon=True).start()
+        deadline = time.time() + timeout
+        while not ready.wait(0.1):
+            if self.process.poll() is not None or time.time() > deadline:
+                self.stop()
+                raise RuntimeError("the gateway did not start:\n" + self.text()[-4000:])
+        return self
+
+    def text(self):
+        with self.lock:
+            return "".join(self.output)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def get(self, path):
+        with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=5) as response:
+            return response.status, response.read()
+
+
+def wait_until(predicate, timeout, interval=0.1, message="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout} s waiting for {message}")

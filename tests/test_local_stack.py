@@ -1,0 +1,203 @@
+"""End to end over the local stack (DESIGN §7) with real WebSocket clients: moto, the LocalGateway,
+and the real DBUpdater and DBStreamProcessor binaries behind it."""
+import asyncio
+import json
+import secrets
+import subprocess
+import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from local_stack import Gateway, Moto, bin_path, free_port, tables_file, wait_until
+
+
+@pytest.fixture(scope="module")
+def stack():
+    moto = Moto()
+    workdir = tempfile.TemporaryDirectory()
+    gateway = None
+    try:
+        gateway = Gateway(moto, free_port(), bin_path(), tables_file(workdir.name), name="gateway-local-stack",
+                          extra_args=["--instances", "2"]).start()
+        yield moto, gateway
+    finally:
+        if gateway:
+            gateway.stop()
+        moto.close()
+        workdir.cleanup()
+
+
+def visits_in_table(moto):
+    item = moto.dynamodb().get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}},
+                                    ConsistentRead=True).get("Item")
+    return int(item["visits"]["N"]) if item and "visits" in item else 0
+
+
+def connection_count(moto):
+    return len(moto.dynamodb().scan(TableName="ConnectionIDs", ConsistentRead=True)["Items"])
+
+
+class Client:
+    """A page-like client: connects with its visit id, sends sync, remembers the last count it saw."""
+
+    def __init__(self, ws_url, visit_id):
+        self.url = f"{ws_url}?visit={visit_id}"
+        self.last = None
+        self.frames = []
+
+    async def run(self, opened):
+        async with connect(self.url, open_timeout=30) as ws:
+            self.ws = ws
+            await ws.send(json.dumps({"action": "sync"}))
+            opened.set_result(None) if not opened.done() else None
+            async for frame in ws:
+                self.frames.append(frame)
+                message = json.loads(frame)
+                if "visits" in message:
+                    self.last = message["visits"]
+
+
+async def start_clients(ws_url, visit_ids):
+    clients = [Client(ws_url, visit) for visit in visit_ids]
+    loop = asyncio.get_running_loop()
+    opened = [loop.create_future() for _ in clients]
+    tasks = [asyncio.create_task(c.run(o)) for c, o in zip(clients, opened)]
+    await asyncio.wait_for(asyncio.gather(*opened), timeout=120)
+    return clients, tasks
+
+
+async def wait_for(predicate, timeout, message):
+    for _ in range(int(timeout * 10)):
+        if predicate():
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s: {message}")
+
+
+async def close_all(clients, tasks):
+    for client in clients:
+        await client.ws.close()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def test_fifty_clients_see_the_same_correct_total_and_reconnects_do_not_count(stack):
+    moto, gateway = stack
+
+    async def scenario():
+        before = visits_in_table(moto)
+        visit_ids = [secrets.token_urlsafe(16) for _ in range(50)]
+        clients, tasks = await start_clients(gateway.ws_url, visit_ids)
+        expected = before + 50
+        await wait_for(lambda: all(c.last == expected for c in clients), 60,
+                       f"every client at {expected}: {sorted({c.last for c in clients}, key=str)}")
+        assert visits_in_table(moto) == expected
+
+        # Ten pages reconnect with their visit id (a dropped connection coming back): not a new visit.
+        await close_all(clients[:10], tasks[:10])
+        again, again_tasks = await start_clients(gateway.ws_url, visit_ids[:10])
+        await wait_for(lambda: all(c.last is not None for c in again), 30, "the reconnected clients' sync answers")
+        assert {c.last for c in again} == {expected}
+        assert visits_in_table(moto) == expected
+
+        await close_all(clients[10:] + again, tasks[10:] + again_tasks)
+
+    asyncio.run(scenario())
+    wait_until(lambda: connection_count(moto) == 0, 30, message="ConnectionIDs to be empty")
+    log = gateway.text()
+    assert "invoke DBUpdater $connect" in log and "invoke DBStreamProcessor batch=" in log
+
+
+def signed(gateway, moto, method, connection_id, body=b"", secret=None):
+    c = moto.credentials
+    quoted = urllib.parse.quote(connection_id, safe="")
+    request = AWSRequest(method=method, url=f"{gateway.url}local/@connections/{quoted}", data=body)
+    SigV4Auth(Credentials(c["accessKeyId"], secret or c["secretAccessKey"], c["sessionToken"]),
+              "execute-api", moto.region).add_auth(request)
+    prepared = request.prepare()
+    http = urllib.request.Request(prepared.url, data=body or None, method=method, headers=dict(prepared.headers))
+    try:
+        with urllib.request.urlopen(http, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_unknown_action_management_api_and_delete(stack):
+    moto, gateway = stack
+
+    async def scenario():
+        async with connect(f"{gateway.ws_url}?visit={secrets.token_urlsafe(16)}") as ws:
+            # No route and no $default route: API Gateway's Forbidden frame, carrying the connection id.
+            await ws.send(json.dumps({"action": "no-such-route"}))
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            while "message" not in frame:
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert frame["message"] == "Forbidden"
+            connection_id = frame["connectionId"]
+            assert len(connection_id) == 16 and connection_id.endswith("=")
+
+            status, body = await asyncio.to_thread(signed, gateway, moto, "GET", connection_id)
+            assert status == 200
+            info = json.loads(body)
+            assert info["Identity"]["SourceIp"] == "127.0.0.1" and "ConnectedAt" in info and "LastActiveAt" in info
+
+            status, _ = await asyncio.to_thread(signed, gateway, moto, "POST", connection_id, b'{"visits": -1}')
+            assert status == 200
+            frame = await asyncio.wait_for(ws.recv(), 10)
+            while frame != '{"visits": -1}':
+                frame = await asyncio.wait_for(ws.recv(), 10)
+
+            status, _ = await asyncio.to_thread(signed, gateway, moto, "GET", connection_id, secret="wrong")
+            assert status == 403
+
+            status, _ = await asyncio.to_thread(signed, gateway, moto, "DELETE", connection_id)
+            assert status == 204
+            with pytest.raises(ConnectionClosed):
+                while True:
+                    await asyncio.wait_for(ws.recv(), 10)
+        return connection_id
+
+    connection_id = asyncio.run(scenario())
+    status, _ = signed(gateway, moto, "GET", connection_id)
+    assert status == 410
+    status, _ = signed(gateway, moto, "POST", "AAAAAAAAAAAAAAA=", b"x")
+    assert status == 410
+
+
+def test_serves_the_page(stack):
+    _, gateway = stack
+    status, body = gateway.get("/")
+    assert status == 200 and b"visitor-counter.js" in body
+
+
+def test_refused_origin_and_port_in_use(stack):
+    moto, gateway = stack
+    # A port in use: a clear error and a non-zero exit, before anything else starts.
+    busy = subprocess.run([str(gateway.bin_dir / "LocalGateway"), "--port", str(gateway.port),
+                           "--bin-path", str(gateway.bin_dir)], env=dict(**moto.environment(), PATH="/usr/bin:/bin"),
+                          capture_output=True, text=True, timeout=60)
+    assert busy.returncode != 0 and f"{gateway.port}" in busy.stderr and "in use" in busy.stderr
+
+    strict = Gateway(moto, free_port(), gateway.bin_dir, gateway.tables, name="gateway-origins",
+                     extra_args=["--allowed-origins", "https://allowed.example"]).start()
+    try:
+        async def scenario():
+            with pytest.raises(InvalidStatus):
+                async with connect(strict.ws_url, origin="https://evil.example"):
+                    pass
+            async with connect(strict.ws_url, origin="https://allowed.example") as ws:
+                await ws.send(json.dumps({"action": "sync"}))
+                assert "visits" in json.loads(await asyncio.wait_for(ws.recv(), 10))
+
+        asyncio.run(scenario())
+        assert "status=403" in strict.text()
+    finally:
+        strict.stop()

@@ -1,0 +1,103 @@
+"""The demo page in a real headless Chromium (Debian's chromium + chromium-driver, Selenium from the
+virtualenv) against the local stack with the real functions: a live count that goes up when another
+page opens, survives a gateway restart, and a screenshot of the page in test-artifacts/."""
+import os
+import re
+import struct
+import tempfile
+import zlib
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from local_stack import ARTIFACTS, Gateway, Moto, bin_path, free_port, tables_file, wait_until
+
+os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download a driver
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,800"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+@pytest.fixture(scope="module")
+def stack():
+    moto = Moto()
+    workdir = tempfile.TemporaryDirectory()
+    gateway = None
+    try:
+        gateway = Gateway(moto, free_port(), bin_path(), tables_file(workdir.name), name="gateway-page").start()
+        yield moto, gateway
+    finally:
+        if gateway:
+            gateway.stop()
+        moto.close()
+        workdir.cleanup()
+
+
+@pytest.fixture
+def pages():
+    drivers = []
+    try:
+        drivers.extend([browser(), browser()])
+        yield drivers
+    finally:
+        for driver in drivers:
+            driver.quit()
+
+
+def count(driver):
+    """The number the page shows, or None while it shows none."""
+    text = driver.find_element(By.CSS_SELECTOR, "[data-visitor-count]").text
+    digits = re.sub(r"\D", "", text)
+    return int(digits) if digits else None
+
+
+def status(driver):
+    return driver.execute_script("return document.documentElement.getAttribute('data-visitor-counter-status')")
+
+
+def png_is_not_blank(png):
+    """Decodes the PNG's pixel rows (zlib, no image library) and checks they are not all one colour."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat = 8, b""
+    while position < len(png):
+        length, kind = struct.unpack(">I4s", png[position:position + 8])
+        if kind == b"IDAT":
+            idat += png[position + 8:position + 8 + length]
+        position += 12 + length
+    pixels = zlib.decompress(idat)
+    return len(set(pixels)) > 16
+
+
+def test_live_count_across_pages_and_gateway_restart(stack, pages):
+    moto, gateway = stack
+    a, b = pages
+    a.get(gateway.url)
+    first = wait_until(lambda: count(a), 20, message="page A to show a number")
+
+    b.get(gateway.url)
+    wait_until(lambda: count(a) == first + 1, 10, message=f"page A to go from {first} to {first + 1}")
+    assert wait_until(lambda: count(b), 10, message="page B to show a number") == first + 1
+
+    b.refresh()  # a reload is a new page view: a new visit
+    wait_until(lambda: count(a) == first + 2, 10, message=f"page A to reach {first + 2}")
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    png = a.get_screenshot_as_png()
+    (ARTIFACTS / "demo-page.png").write_bytes(png)
+    assert png_is_not_blank(png)
+
+    gateway.stop()
+    wait_until(lambda: status(a) == "offline" and status(b) == "offline", 15, message="both pages offline")
+    gateway.start()
+    wait_until(lambda: status(a) == "live" and status(b) == "live", 60, message="both pages live again")
+    # Reconnecting with the same visit id is not a new visit: both still show the same total.
+    wait_until(lambda: count(a) == first + 2 and count(b) == first + 2, 10, message="the count unchanged")
+    item = moto.dynamodb().get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}}, ConsistentRead=True)
+    assert int(item["Item"]["visits"]["N"]) == first + 2

@@ -94,7 +94,7 @@ children+=($!)
 gateway=${children[-1]}
 
 for _ in $(seq 1 300); do
-  if curl -fsS -o /dev/null "http://$HOST:$PORT/" 2>/dev/null; then
+  if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "http://$HOST:$PORT/" 2>/dev/null; then
     printf '\n    Open http://%s:%s/ in two browser tabs. Ctrl-C stops everything.\n\n' "$HOST" "$PORT"
     break
   fi

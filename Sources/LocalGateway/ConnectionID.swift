@@ -11,10 +11,14 @@ enum ConnectionID {
         return make(using: &generator)
     }
 
-    /// A fresh id from `generator` (injectable so a test can pin it).
+    /// A fresh id from `generator` (injectable so a test can pin it). Ids with `+` or `/` are drawn
+    /// again: a `/` would need care in every path that carries the id, and real ids look alphanumeric.
     static func make(using generator: inout some RandomNumberGenerator) -> String {
-        let bytes = (0..<11).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
+        while true {
+            let bytes = (0..<11).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            let id = Data(bytes).base64EncodedString()
+            if !id.contains("+") && !id.contains("/") { return id }
+        }
     }
 
     /// A request id in the style of API Gateway's (`extendedRequestId`-like, base64 of 9 random bytes).

@@ -34,7 +34,7 @@ struct ConnectionInfo: Sendable {
         headers["X-Forwarded-For", default: []].append(sourceIp)
         headers["X-Forwarded-Proto", default: []].append("http")
         self.headers = headers
-        self.domainName = request.authority ?? request.headerFields[.host] ?? "localhost"
+        self.domainName = request.authority ?? "localhost"
         self.apiId = apiId
         self.query = Self.queryParameters(of: request.path ?? "")
     }

@@ -1,4 +1,5 @@
 import AWSClient
+import SigV4
 import Foundation
 
 /// The real `StreamSource`: our AWSClient against moto, DynamoDB Local or a real table. One per
@@ -29,7 +30,9 @@ final class DynamoDBStreamSource: StreamSource {
         do {
             _ = try client.describeTable(table.name, deadline: deadline)
             return false
-        } catch where error.awsCode == "ResourceNotFoundException" {}
+        } catch {
+            guard error.awsCode == "ResourceNotFoundException" else { throw error }
+        }
         guard let hash = table.keySchema.first(where: { $0["KeyType"] == "HASH" })?["AttributeName"] else {
             throw GatewayError(.tables, "table \(table.name) has no HASH key in the template")
         }

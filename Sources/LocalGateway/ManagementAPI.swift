@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import HummingbirdWebSocket
+import NIOWebSocket
 
 /// API Gateway's Management API for the local stage: `POST`, `GET` and `DELETE`
 /// `{stage}/@connections/{connectionId}`, IAM (SigV4) authorised, `410 Gone` for connections that
@@ -18,11 +20,15 @@ struct ManagementAPI<Context: RequestContext>: RouterMiddleware {
         let rawTarget = request.head.path ?? "/"
         let parts = rawTarget.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let rawPath = String(parts[0])
-        let prefix = stagePath + "/@connections/"
-        guard let decodedPath = rawPath.removingPercentEncoding, decodedPath.hasPrefix(prefix) else {
+        // Match decoded segments of the raw path, so an id's %2F or %3D never splits or confuses it.
+        let segments = rawPath.split(separator: "/", omittingEmptySubsequences: false).map {
+            $0.removingPercentEncoding ?? String($0)
+        }
+        guard segments.count == 4, segments[0].isEmpty, "/" + segments[1] == stagePath, segments[2] == "@connections"
+        else {
             return try await next(request, context)
         }
-        let connectionId = String(decodedPath.dropFirst(prefix.count))
+        let connectionId = segments[3]
         var request = request
         let body = try await request.collectBody(upTo: Self.maxPayload + 1)
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
@@ -35,7 +41,7 @@ struct ManagementAPI<Context: RequestContext>: RouterMiddleware {
             GatewayLog.line("management \(request.method.rawValue) refused: \(error.message)")
             return Self.json(.forbidden, ["message": .string(error.message)], errorType: "ForbiddenException")
         }
-        guard !connectionId.isEmpty, !connectionId.contains("/") else {
+        guard !connectionId.isEmpty else {
             return Self.json(.notFound, ["message": .string("Not Found")])
         }
         switch request.method {
@@ -93,7 +99,7 @@ struct ManagementAPI<Context: RequestContext>: RouterMiddleware {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let errorType, let name = HTTPField.Name("x-amzn-ErrorType") { headers[name] = errorType }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(JSONValue.object(members))) ?? Data("{}".utf8)
         return Response(
             status: status, headers: headers,

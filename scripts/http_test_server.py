@@ -10,7 +10,7 @@ Behaviour is chosen by path:
   /delay/<ms>           answers 200 after <ms> milliseconds
   /echo                 answers JSON {"method", "headers": [[name, value]...], "body": base64}
   /bytes/<n>            answers n bytes (i % 251), with a mixed-case header X-Mixed-Case: yes
-  /flaky/<key>/<n>      answers 500 for the first n requests with that key, then 200
+  /flaky/<key>/<n>      answers 500 (or ?status=<code>) for the first n requests with that key, then 200
   /hang                 never answers (the handler waits until the client goes away)
 Control endpoints (not counted in the statistics):
   GET  /_stats          JSON {"connections", "requests", "inFlight", "maxInFlight"}
@@ -96,7 +96,7 @@ class Handler(BaseHTTPRequestHandler):
         if body is None:
             self.send(400, b"bad Content-Length")
             return
-        path = self.path.split("?", 1)[0]
+        path, _, query = self.path.partition("?")
         if path == "/_stats":
             with lock:
                 payload = json.dumps(stats).encode()
@@ -114,12 +114,12 @@ class Handler(BaseHTTPRequestHandler):
             stats["inFlight"] += 1
             stats["maxInFlight"] = max(stats["maxInFlight"], stats["inFlight"])
         try:
-            self.route(path, body)
+            self.route(path, query, body)
         finally:
             with lock:
                 stats["inFlight"] -= 1
 
-    def route(self, path, body):
+    def route(self, path, query, body):
         parts = [p for p in path.split("/") if p]
         if len(parts) == 2 and parts[0] == "status" and parts[1].isdigit():
             status = int(parts[1])
@@ -143,7 +143,9 @@ class Handler(BaseHTTPRequestHandler):
                 seen = flaky_counts.get(parts[1], 0)
                 flaky_counts[parts[1]] = seen + 1
             if seen < int(parts[2]):
-                self.send(500, b"flaky failure")
+                code = query[len("status="):] if query.startswith("status=") else ""
+                status = int(code) if code.isdigit() else 500
+                self.send(status, b"flaky failure")
             else:
                 self.send(200, b"flaky ok")
         elif parts == ["hang"]:

@@ -4,7 +4,7 @@ extension HTTPClientPool {
     /// The book-keeping of one `run`: O(maxInFlight) memory plus the queued retries; jobs not yet
     /// started are a cursor over the caller's array, so nothing is allocated per job up front.
     struct RunState {
-        /// Attempts whose time has come, in order (retries that fell due, before fresh jobs).
+        /// Retries whose delay has passed, in the order they fell due.
         var ready = ReadyQueue()
         /// Retries waiting for their delay.
         var timers = RetryTimerQueue()
@@ -22,12 +22,16 @@ extension HTTPClientPool {
             inFlight = Array(repeating: nil, count: slots)
         }
 
-        /// The next attempt to start: due retries first (they have waited already), then new jobs.
+        /// The next attempt to start, in the order they became ready: every job's first attempt was
+        /// ready when the run began, so new jobs go before due retries. That way retries of a few
+        /// failing jobs cannot starve jobs that were never tried, and a deadline leaves as few jobs
+        /// untried as possible.
         mutating func nextToStart(jobs: Int) -> PendingAttempt? {
-            if let retry = ready.popFirst() { return retry }
-            guard nextFresh < jobs else { return nil }
-            defer { nextFresh += 1 }
-            return PendingAttempt(job: nextFresh, attempt: 1, previousURL: nil)
+            if nextFresh < jobs {
+                defer { nextFresh += 1 }
+                return PendingAttempt(job: nextFresh, attempt: 1, previousURL: nil)
+            }
+            return ready.popFirst()
         }
 
         func isFinished(jobs: Int) -> Bool {

@@ -170,6 +170,10 @@ final class CurlTransfer {
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].trimmingSpaces()
         responseHeaders.append((name, value))
+        // Size the body buffer once when the length is announced (capped: the header is untrusted).
+        if name.count == 14, name.lowercased() == "content-length", let length = Int(value), length > 0 {
+            body.reserveCapacity(min(length, 1 << 24))
+        }
     }
 }
 

@@ -1,5 +1,14 @@
 import CCurl
 
+/// What `HTTPClientPool.run` does with a job after one of its attempts finished.
+public enum PoolDecision: Sendable, Equatable {
+    /// The job is finished; no further attempt.
+    case done
+    /// Start another attempt once `after` has passed (a zero or negative delay retries at once),
+    /// unless that would be at or after the run's deadline.
+    case retry(after: Duration)
+}
+
 /// Runs many HTTP requests at once over libcurl's multi interface, on the calling thread.
 ///
 /// A fixed set of `maxInFlight` easy handles is reused for every attempt, and the multi handle keeps at

@@ -75,6 +75,7 @@ public final class HTTPClientPool {
     ///   passes, and a retry that would start at or after it is reported at once (with its own attempt
     ///   number) instead of being scheduled. So each job's last `onResult` call is final, and every job
     ///   gets at least one. A job that never started has the target "-" in that error.
+    /// - Attempts start in the order they became ready: every job's first attempt before any retry.
     ///
     /// Returns when every job is done. Without a deadline, the callers' retry decisions and the
     /// requests' own timeouts must bound the run.
@@ -88,11 +89,10 @@ public final class HTTPClientPool {
         defer { isRunning = false }
         var state = RunState(slots: transfers.count, jobs: jobs.count)
 
-        /// Hands a finished attempt to the caller and acts on the decision (`honour` is false when the
-        /// deadline already ended the job).
-        func report(_ attempt: PendingAttempt, _ result: Result<HTTPResponse, HTTPClientError>, honour: Bool) {
+        /// Hands a finished attempt to the caller and acts on its decision.
+        func report(_ attempt: PendingAttempt, _ result: Result<HTTPResponse, HTTPClientError>) {
             let decision = onResult(jobs[attempt.job], result, attempt.attempt)
-            guard honour, case .retry(let delay) = decision else { return }
+            guard case .retry(let delay) = decision else { return }
             let url = attempt.previousURL
             let next = PendingAttempt(job: attempt.job, attempt: attempt.attempt + 1, previousURL: url)
             let due = clock.now.advanced(by: max(.zero, delay))
@@ -116,7 +116,7 @@ public final class HTTPClientPool {
                 try transfer.prepare(request)
             } catch {
                 state.freeSlots.append(slot)
-                report(started, .failure(error), honour: true)
+                report(started, .failure(error))
                 return
             }
             let code = vc_multi_add_handle(multi, transfer.handle)
@@ -125,7 +125,7 @@ public final class HTTPClientPool {
                 error.code = .other
                 error.message = "curl_multi_add_handle: \(String(cString: vc_multi_strerror(code)))"
                 state.freeSlots.append(slot)
-                report(started, .failure(error), honour: true)
+                report(started, .failure(error))
                 return
             }
             state.inFlight[slot] = started
@@ -155,7 +155,7 @@ public final class HTTPClientPool {
                 guard let easy, let slot = slotOfHandle[easy], let attempt = state.inFlight[slot] else { continue }
                 let outcome = complete(slot, code: result, state: &state)
                 finished += 1
-                report(attempt, outcome, honour: true)
+                report(attempt, outcome)
             }
             if performCode != CURLM_OK && performCode != CURLM_CALL_MULTI_PERFORM {
                 // The multi handle itself failed (out of memory, corrupted state): end what is in flight
@@ -166,7 +166,7 @@ public final class HTTPClientPool {
                     var error = abort(slot, message: message, state: &state)
                     error.code = .other
                     finished += 1
-                    report(attempt, .failure(error), honour: true)
+                    report(attempt, .failure(error))
                 }
             }
             // Freed transfers start their next attempt before anything waits.

@@ -22,4 +22,11 @@ public struct APIGatewayWebSocketResponse: Codable, Sendable, Hashable {
         self.body = body
         self.isBase64Encoded = isBase64Encoded
     }
+
+    /// `{"statusCode":200}`: accept a connection, or acknowledge a message without a reply.
+    public static let ok = APIGatewayWebSocketResponse(statusCode: 200)
+    /// `{"statusCode":400}`: a message this API does not handle.
+    public static let badRequest = APIGatewayWebSocketResponse(statusCode: 400)
+    /// `{"statusCode":403}`: refuse a connection (for example from an origin that is not allowed).
+    public static let forbidden = APIGatewayWebSocketResponse(statusCode: 403)
 }

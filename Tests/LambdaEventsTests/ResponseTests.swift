@@ -5,7 +5,9 @@ import Testing
 @Suite struct ResponseTests {
     @Test func webSocketResponseOmitsNilMembers() throws {
         #expect(try Fixtures.json(APIGatewayWebSocketResponse(statusCode: 200)) == #"{"statusCode":200}"#)
-        #expect(try Fixtures.json(APIGatewayWebSocketResponse(statusCode: 403)) == #"{"statusCode":403}"#)
+        #expect(try Fixtures.json(APIGatewayWebSocketResponse.forbidden) == #"{"statusCode":403}"#)
+        #expect(try Fixtures.json(APIGatewayWebSocketResponse.badRequest) == #"{"statusCode":400}"#)
+        #expect(APIGatewayWebSocketResponse.ok == APIGatewayWebSocketResponse(statusCode: 200))
         let sync = APIGatewayWebSocketResponse(statusCode: 200, body: #"{"visits":1234}"#)
         #expect(try Fixtures.json(sync) == #"{"body":"{\"visits\":1234}","statusCode":200}"#)
     }

@@ -11,9 +11,9 @@ extension DynamoDBStreamEvent.StreamRecord {
         let sequenceNumber = try container.decode(String.self, forKey: .sequenceNumber)
         guard Self.isValidSequenceNumber(sequenceNumber) else {
             let message = "SequenceNumber \"\(sequenceNumber)\" is not a decimal integer"
-            throw DecodingError.dataCorruptedError(
-                forKey: .sequenceNumber, in: container, debugDescription: message
-            )
+            let error = LambdaEventsError(code: .invalidStreamRecord, message: message)
+            let path = container.codingPath + [CodingKeys.sequenceNumber]
+            throw DecodingError.dataCorrupted(.init(codingPath: path, debugDescription: message, underlyingError: error))
         }
         self.init(
             keys: try container.decode(DynamoDBItem.self, forKey: .keys),

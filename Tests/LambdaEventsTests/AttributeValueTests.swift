@@ -126,6 +126,18 @@ import Testing
         #expect(context.codingPath.map(\.stringValue) == ["visits"])
     }
 
+    @Test func base64Forms() throws {
+        #expect(try Fixtures.decode(AttributeValue.self, json: #"{"B":""}"#) == .binary([]))
+        #expect(try Fixtures.decode(AttributeValue.self, json: #"{"B":"Zm8="}"#) == .binary(Array("fo".utf8)))
+        #expect(try Fixtures.decode(AttributeValue.self, json: #"{"B":"Zm8"}"#) == .binary(Array("fo".utf8)))
+        #expect(try Fixtures.decode(AttributeValue.self, json: #"{"B":"Zm9vYg=="}"#) == .binary(Array("foob".utf8)))
+        for invalid in ["Z", "Zm8=Zm8=", "Z=m8", "Zm9vYg===", "Zm9v\\nYg==", "Zm-_"] {
+            #expect(throws: DecodingError.self, "\(invalid)") {
+                try Fixtures.decode(AttributeValue.self, json: #"{"B":"\#(invalid)"}"#)
+            }
+        }
+    }
+
     @Test func numberSyntax() {
         for valid in ["0", "-1", "+1", "1.", ".5", "1.5e10", "1E-3", "123456789012345678901234567890.000001"] {
             #expect(AttributeValue.isValidNumber(valid), "\(valid)")

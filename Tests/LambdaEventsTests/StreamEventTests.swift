@@ -54,9 +54,17 @@ import Testing
     }
 
     @Test(arguments: [#""""#, #""12a""#, #""-1""#, #"" 1""#, "111"])
-    func malformedSequenceNumbersAreRejected(sequenceNumber: String) {
-        #expect(throws: DecodingError.self) {
+    func malformedSequenceNumbersAreRejected(sequenceNumber: String) throws {
+        let error = try #require(throws: DecodingError.self) {
             try Fixtures.decode(DynamoDBStreamEvent.self, json: Self.event(sequenceNumber: sequenceNumber))
+        }
+        // A number where a string belongs is a type mismatch; a malformed string is ours to explain.
+        if case .dataCorrupted(let context) = error {
+            #expect((context.underlyingError as? LambdaEventsError)?.code == .invalidStreamRecord)
+            #expect(context.codingPath.last?.stringValue == "SequenceNumber")
+            #expect(context.debugDescription.contains("is not a decimal integer"))
+        } else {
+            #expect(sequenceNumber == "111")
         }
     }
 

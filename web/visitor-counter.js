@@ -15,7 +15,8 @@
  *
  * Elements (all optional except the count, and any number of each):
  *   [data-visitor-count]       the total, formatted with Intl.NumberFormat (locale: `data-locale`, else
- *                              the nearest `lang`); gets `data-status="connecting|live|offline"`.
+ *                              the nearest `lang`); gets `data-status="connecting|live|offline"` and the
+ *                              CSS variable `--visitor-count-chars` (length of the shown text).
  *   [data-live-viewers]        stays `hidden` until a message carries `live`; the number goes into its
  *                              `[data-live-viewers-count]` child, or into the element itself.
  *   [data-visitor-status]      status text; made `role="status"` + `aria-live="polite"`. Without one,
@@ -139,7 +140,11 @@
   function render() {
     all("[data-visitor-count]").forEach(function (el) {
       el.setAttribute("data-status", status);
-      if (visits !== null) el.textContent = format(visits, el);
+      if (visits === null) return;
+      var text = format(visits, el);
+      if (el.textContent !== text) el.textContent = text;
+      // Lets a stylesheet fit long numbers to their box (see web/styles.css); harmless elsewhere.
+      el.style.setProperty("--visitor-count-chars", String(text.length));
     });
     all("[data-live-viewers]").forEach(function (el) {
       if (live === null) {

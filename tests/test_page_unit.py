@@ -8,6 +8,7 @@ wait for states and assert order and growth, never wall-clock durations.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import struct
@@ -136,6 +137,23 @@ def test_endpoint_attribute_locale_and_fallback_live_region(page):
     region = p.js("return document.querySelector('[role=status][aria-live=polite]')")
     assert region is not None
     assert p.js("return arguments[0].textContent", region) == "Live"
+
+
+def test_configured_endpoint_may_be_relative_or_http_and_keeps_its_query(page, base_url):
+    p = page()
+    p.wait_sockets(1)
+    visit = visit_param(p.fake("info", 0)["url"])
+    host = base_url.removeprefix("http://")
+    expected = {
+        "/prod": f"ws://{host}/prod?visit={visit}",
+        "https://example.invalid/stage?tenant=a": f"wss://example.invalid/stage?tenant=a&visit={visit}",
+        "ws://127.0.0.1:9/local": f"ws://127.0.0.1:9/local?visit={visit}",
+    }
+    for n, (endpoint, url) in enumerate(expected.items(), start=2):
+        p.js("VisitorCounter.disconnect(); VisitorCounter.configure({endpoint: arguments[0]});"
+             "VisitorCounter.connect()", endpoint)
+        p.wait_sockets(n)
+        assert p.fake("info")["url"] == url
 
 
 # ---- messages -----------------------------------------------------------------------------------
@@ -378,22 +396,35 @@ def assert_not_blank(png: bytes):
     assert max(lum) - min(lum) > 120
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_demo_page_shows_count_status_and_live_viewers(chromium, base_url, scheme):
+@contextlib.contextmanager
+def demo_page(chromium, base_url, scheme="light", size=(1200, 900)):
+    """Opens web/index.html as it is, with the fake socket injected ahead of every script (CDP)."""
     fake = (FIXTURES / "fake-websocket.js").read_text()
     script_id = chromium.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": fake})["identifier"]
     chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {
         "features": [{"name": "prefers-color-scheme", "value": scheme},
                      {"name": "prefers-reduced-motion", "value": "reduce"}]})
+    chromium.set_window_size(*size)
     try:
         chromium.get_log("browser")  # drop what earlier tests logged
         chromium.get(f"{base_url}/")
         p = Page(chromium)
         p.wait_sockets(1)
+        yield p
+    finally:
+        chromium.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script_id})
+        chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+        chromium.set_window_size(1200, 900)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_demo_page_shows_count_status_and_live_viewers(chromium, base_url, scheme):
+    with demo_page(chromium, base_url, scheme) as p:
         assert p.fake("info", 0)["url"].startswith(f"ws://{base_url.removeprefix('http://')}/local?visit=")
         pill = chromium.find_element(By.CSS_SELECTOR, "[data-visitor-status]")
         live = chromium.find_element(By.CSS_SELECTOR, "[data-live-viewers]")
         assert not live.is_displayed()
+        assert pill.text == "Connecting…"
 
         p.fake("open", 0)
         p.fake("message", json.dumps({"visits": 1234, "live": 3}))
@@ -404,7 +435,7 @@ def test_demo_page_shows_count_status_and_live_viewers(chromium, base_url, schem
         assert pill.get_attribute("data-status") == "live"
         assert pill.get_attribute("aria-live") == "polite"
         assert chromium.find_element(By.CSS_SELECTOR, "footer").is_displayed()
-        # No inline code was needed: the page's own CSP would have logged any violation.
+        # Everything is external: the page's own CSP would have logged any inline code or outside request.
         errors = [e for e in chromium.get_log("browser") if e["level"] == "SEVERE"]
         assert errors == []
 
@@ -412,6 +443,21 @@ def test_demo_page_shows_count_status_and_live_viewers(chromium, base_url, schem
         png = chromium.get_screenshot_as_png()
         (artifacts_dir() / name).write_bytes(png)
         assert_not_blank(png)
-    finally:
-        chromium.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script_id})
-        chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_demo_page_fits_a_long_number_on_a_phone(chromium, base_url):
+    with demo_page(chromium, base_url, size=(390, 800)) as p:
+        p.fake("open", 0)
+        p.fake("message", json.dumps({"visits": 98765432109}))
+        count = chromium.find_element(By.CSS_SELECTOR, "[data-visitor-count]")
+        p.wait(lambda: count.text == "98,765,432,109")
+        fits = p.js("""
+            const count = document.querySelector('[data-visitor-count]');
+            const card = document.querySelector('.card').getBoundingClientRect();
+            const box = count.getBoundingClientRect();
+            return {oneLine: box.height < parseFloat(getComputedStyle(count).fontSize) * 1.5,
+                    inside: box.left >= card.left && box.right <= card.right,
+                    noOverflow: count.scrollWidth <= count.clientWidth + 1,
+                    page: document.documentElement.scrollWidth <= window.innerWidth};""")
+        assert fits == {"oneLine": True, "inside": True, "noOverflow": True, "page": True}
+        (artifacts_dir() / "page-unit-phone.png").write_bytes(chromium.get_screenshot_as_png())

@@ -11,7 +11,8 @@
  * Endpoint: the `data-endpoint` of the first `[data-visitor-count]` element that has one, else the
  * `data-endpoint` of this <script> tag. Without either, the local stack's default is used: the page's
  * own origin at stage `local`, i.e. `ws://<location.host>/local` (`wss://` on an https page), which is
- * where `make dev` serves both the page and the WebSocket API.
+ * where `make dev` serves both the page and the WebSocket API. A relative or http(s) endpoint is
+ * resolved against the page and mapped to ws(s); a query it carries is kept.
  *
  * Elements (all optional except the count, and any number of each):
  *   [data-visitor-count]       the total, formatted with Intl.NumberFormat (locale: `data-locale`, else

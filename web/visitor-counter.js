@@ -356,7 +356,10 @@
     /** Overrides endpoint, backoffBaseMs, backoffMaxMs, stableMs, hiddenGraceMs or random. */
     configure: function (options) {
       Object.keys(options || {}).forEach(function (key) {
-        if (key in config) config[key] = options[key];
+        var value = options[key];
+        if (key === "endpoint") config.endpoint = value ? String(value) : null;
+        else if (key === "random") config.random = typeof value === "function" ? value : Math.random;
+        else if (key in config) config[key] = readNumber(value, config[key]);
       });
     },
     /** Re-applies the current numbers and status, e.g. after adding counter elements to the page. */

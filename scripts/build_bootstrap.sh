@@ -29,6 +29,11 @@ case "$product" in
   *) echo "error: unknown product '$product' (expected DBUpdater or DBStreamProcessor)" >&2; exit 2 ;;
 esac
 
+# One build at a time per scratch path (`sam build --parallel` would otherwise run two SwiftPM builds at once).
+mkdir -p "$scratch"
+exec 9>"$scratch/.bootstrap-build.lock"
+flock 9
+
 flags=(-c release --product "$product" --static-swift-stdlib
        -Xlinker --wrap=hypotf -Xlinker -s
        --package-path "$root" --scratch-path "$scratch")

@@ -34,6 +34,13 @@ mkdir -p "$scratch"
 exec 9>"$scratch/.bootstrap-build.lock"
 flock 9
 
+# SwiftPM deletes Package.resolved when the manifest has no dependencies (as with VC_CORE_ONLY=1); keep the
+# pins of the full package so the next dev build does not re-resolve.
+if [ -f "$root/Package.resolved" ]; then
+  cp "$root/Package.resolved" "$scratch/Package.resolved.saved"
+  trap 'cp "$scratch/Package.resolved.saved" "$root/Package.resolved"' EXIT
+fi
+
 flags=(-c release --product "$product" --static-swift-stdlib
        -Xlinker --wrap=hypotf -Xlinker -s
        --package-path "$root" --scratch-path "$scratch")

@@ -20,19 +20,21 @@ struct CanonicalHeaders {
 
     /// Canonicalizes `headers`.
     init(_ headers: [(name: String, value: String)]) {
-        var fields: [(name: [UInt8], value: [UInt8], order: Int)] = []
+        var fields: [(name: [UInt8], index: Int)] = []
         fields.reserveCapacity(headers.count)
-        for (order, header) in headers.enumerated() where !ASCII.isOneOf(header.name, Self.unsignedNames) {
+        var size = 0
+        for (index, header) in headers.enumerated() where !ASCII.isOneOf(header.name, Self.unsignedNames) {
             var name: [UInt8] = []
             name.reserveCapacity(header.name.utf8.count)
             for byte in header.name.utf8 { name.append(ASCII.lowercased(byte)) }
-            fields.append((name, Self.trimAll(header.value), order))
+            size += name.count + header.value.utf8.count + 2
+            fields.append((name, index))
         }
         // Sorted by name; equal names keep their original order so their values merge in order.
         fields.sort { left, right in
-            left.name == right.name ? left.order < right.order : left.name.lexicographicallyPrecedes(right.name)
+            left.name == right.name ? left.index < right.index : left.name.lexicographicallyPrecedes(right.name)
         }
-        canonical.reserveCapacity(fields.reduce(0) { $0 + $1.name.count + $1.value.count + 2 })
+        canonical.reserveCapacity(size)
         var previous: [UInt8]? = nil
         for field in fields {
             if field.name == previous {
@@ -45,25 +47,33 @@ struct CanonicalHeaders {
                 canonical.append(UInt8(ascii: ":"))
                 previous = field.name
             }
-            canonical.append(contentsOf: field.value)
+            Self.appendTrimmingAll(headers[field.index].value, to: &canonical)
             canonical.append(UInt8(ascii: "\n"))
         }
     }
 
-    /// Trimall: leading and trailing whitespace removed, each inner run of whitespace replaced by one space.
-    static func trimAll(_ value: String) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(value.utf8.count)
-        var pendingSpace = false
-        for byte in value.utf8 {
-            if ASCII.isWhitespace(byte) {
-                pendingSpace = !out.isEmpty
-            } else {
-                if pendingSpace { out.append(UInt8(ascii: " ")) }
-                pendingSpace = false
-                out.append(byte)
+    /// Trimall: appends `value` without leading and trailing whitespace and with each inner run of
+    /// whitespace replaced by one space. Copies whole runs at a time (values such as session tokens
+    /// are long and have no whitespace at all).
+    static func appendTrimmingAll(_ value: String, to out: inout [UInt8]) {
+        var value = value  // withUTF8 is mutating; a native string is not copied
+        value.withUTF8 { bytes in
+            var start = 0, end = bytes.count
+            while start < end && ASCII.isWhitespace(bytes[start]) { start += 1 }
+            while end > start && ASCII.isWhitespace(bytes[end - 1]) { end -= 1 }
+            var runStart = start, index = start
+            while index < end {
+                guard ASCII.isWhitespace(bytes[index]) else {
+                    index += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                out.append(UInt8(ascii: " "))
+                // `end` is not whitespace, so this stops inside the value.
+                while ASCII.isWhitespace(bytes[index]) { index += 1 }
+                runStart = index
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end]))
         }
-        return out
     }
 }

@@ -61,7 +61,7 @@ extension SigV4Request {
     /// The Host field value for an authority, or nil when it has no host or a bad port.
     private static func hostField(_ authority: ArraySlice<UInt8>, scheme: String) -> String? {
         // The userinfo (before the last `@`) is never part of Host.
-        let hostAndPort = authority[((authority.lastIndex(of: UInt8(ascii: "@")) ?? authority.startIndex - 1) + 1)...]
+        let hostAndPort = authority.lastIndex(of: UInt8(ascii: "@")).map { authority[($0 + 1)...] } ?? authority
         let hostEnd: Int
         if hostAndPort.first == UInt8(ascii: "[") {  // IPv6 literal: the port colon comes after `]`
             guard let close = hostAndPort.firstIndex(of: UInt8(ascii: "]")) else { return nil }

@@ -15,6 +15,13 @@ import TestSupport
 
     @Test func authorizationMatchesBotocoreForEveryGeneratedRequest() throws {
         let generated = RequestGenerator.make(count: 256, seed: 0x5167_5634)
+        // The mix really is varied (so a generator change cannot quietly shrink what is compared).
+        #expect(generated.filter { $0.credentials.session_token != nil }.count >= 64)
+        #expect(generated.filter { $0.url.contains("%25") }.count >= 32)  // already-encoded bytes in path or query
+        #expect(generated.filter { $0.url.contains("?") && $0.url.contains("&") }.count >= 64)
+        #expect(generated.filter { Set($0.headers.map { $0[0].lowercased() }).count < $0.headers.count }.count >= 16)
+        #expect(generated.filter { !$0.normalize }.count >= 32)
+        #expect(Set(generated.map(\.service)) == ["dynamodb", "execute-api"])
         let expected = try runBotocore(generated)
         try #require(expected.count == generated.count)
 

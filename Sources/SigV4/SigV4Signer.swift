@@ -71,6 +71,7 @@ public struct SigV4Signer: Sendable {
         Hex.lowercase(Digest.hmacSHA256(key: signingKey(date: AMZDate(date)), data: Array(stringToSign.utf8)))
     }
 
+    /// The string to sign as bytes, from the canonical request's hash (what `sign` uses, without Strings).
     func stringToSignBytes(canonicalRequestHash: [UInt8], date: AMZDate) -> [UInt8] {
         var out = Array(Self.algorithm.utf8)
         out.reserveCapacity(160)

@@ -29,6 +29,10 @@ def free_port():
 
 
 def bin_path():
+    """The build folder with LocalGateway, DBUpdater and DBStreamProcessor (LOCAL_STACK_BIN_PATH overrides,
+    e.g. to run against a release build)."""
+    if os.environ.get("LOCAL_STACK_BIN_PATH"):
+        return Path(os.environ["LOCAL_STACK_BIN_PATH"])
     out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout.strip()
     return Path(out)

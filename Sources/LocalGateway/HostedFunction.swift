@@ -2,9 +2,11 @@ import Foundation
 import RuntimeAPIServer
 import Synchronization
 
-/// One function of the stack as Lambda would run it: a Runtime API on loopback, and the real
-/// binary (one or more processes) polling it. `invoke` is what API Gateway or an event source
-/// mapping does: queue an event, wait for the answer, and log one line about it.
+/// One function of the stack as Lambda would run it: `instances` execution environments, each a
+/// Runtime API on loopback with the real binary polling it (as on Lambda, an environment handles one
+/// invocation at a time, so concurrency means several environments). `invoke` is what API Gateway
+/// or an event source mapping does: pick the least busy environment, queue the event there, wait for
+/// the answer, and log one line about it.
 final class HostedFunction: Sendable {
     /// What an invocation came to, in API Gateway's terms.
     struct Outcome: Sendable {
@@ -18,49 +20,75 @@ final class HostedFunction: Sendable {
         var failed: Bool
     }
 
-    let name: String
-    let server: RuntimeAPIServer
-    let timeout: Duration
-    private let processes: [SupervisedProcess]
-    private let inFlight = Mutex(0)
+    /// One execution environment: its Runtime API and the process polling it.
+    private struct Environment: Sendable {
+        let server: RuntimeAPIServer
+        let process: SupervisedProcess
 
-    /// Starts the Runtime API and `instances` processes of `executable` against it.
+        /// Stops the process, then its Runtime API.
+        func stop() async {
+            process.stop()
+            await server.stop()
+        }
+    }
+
+    let name: String
+    let timeout: Duration
+    private let environments: [Environment]
+    /// Invocations in flight per environment.
+    private let inFlight: Mutex<[Int]>
+
+    /// Starts `instances` environments running `executable`.
     init(
-        name: String, executable: String, instances: Int, environment: [String: String], timeout: Duration
+        name: String, executable: String, instances: Int, environment: [String: String], region: String,
+        timeout: Duration
     ) async throws(GatewayError) {
         self.name = name
         self.timeout = timeout
-        server = RuntimeAPIServer(host: "127.0.0.1", port: 0)
-        do {
-            try await server.start()
-        } catch {
-            throw GatewayError(.function, "cannot start the Runtime API for \(name)", underlying: error)
-        }
-        var env = environment
-        env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:\(server.port)"
-        env["AWS_LAMBDA_FUNCTION_NAME"] = name
-        env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "128"
-        env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST"
-        var processes: [SupervisedProcess] = []
+        var environments: [Environment] = []
         for instance in 1...instances {
+            let server = RuntimeAPIServer(
+                host: "127.0.0.1", port: 0, functionARN: "arn:aws:lambda:\(region):000000000000:function:\(name)")
+            do {
+                try await server.start()
+            } catch {
+                for started in environments { await started.stop() }
+                throw GatewayError(.function, "cannot start the Runtime API for \(name)", underlying: error)
+            }
+            var env = environment
+            env["AWS_LAMBDA_RUNTIME_API"] = server.address
+            env["AWS_LAMBDA_FUNCTION_NAME"] = name
+            env["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = "128"
+            env["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST"
             let label = instances == 1 ? name : "\(name)#\(instance)"
             let process = SupervisedProcess(label: label, executable: executable, environment: env)
-            try process.start()
-            processes.append(process)
+            do {
+                try process.start()
+            } catch {
+                await server.stop()
+                for started in environments { await started.stop() }
+                throw error
+            }
+            environments.append(Environment(server: server, process: process))
         }
-        self.processes = processes
+        self.environments = environments
+        inFlight = Mutex(Array(repeating: 0, count: environments.count))
     }
 
     /// Invokes the function with `payload`; `detail` (route or batch size) goes into the log line.
     func invoke(_ payload: [UInt8], detail: String) async -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
-        inFlight.withLock { $0 += 1 }
-        defer { inFlight.withLock { $0 -= 1 } }
+        let index = inFlight.withLock { counts -> Int in
+            let index = counts.indices.min { counts[$0] < counts[$1] } ?? 0
+            counts[index] += 1
+            return index
+        }
+        defer { inFlight.withLock { $0[index] -= 1 } }
         let outcome: Outcome
         var note = ""
         do {
-            switch try await server.invoke(payload, deadline: timeout) {
+            switch try await environments[index].server.invoke(payload, deadline: timeout) {
             case .response(let bytes):
                 outcome = Self.outcome(of: bytes)
                 note = outcome.statusCode == 200 ? "" : " status=\(outcome.statusCode)"
@@ -95,10 +123,9 @@ final class HostedFunction: Sendable {
         let deadline = ContinuousClock.now + drainTimeout
         // The `$disconnect`s of closing sockets are started just after the server stops.
         try? await Task.sleep(for: .milliseconds(200))
-        while inFlight.withLock({ $0 }) > 0 && ContinuousClock.now < deadline {
+        while inFlight.withLock({ $0.reduce(0, +) }) > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        for process in processes { process.stop() }
-        await server.stop()
+        for environment in environments { await environment.stop() }
     }
 }

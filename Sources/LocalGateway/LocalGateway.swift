@@ -27,12 +27,12 @@ struct LocalGateway {
         }
         let updater = try await HostedFunction(
             name: "DBUpdater", executable: executable("DBUpdater"), instances: options.instances,
-            environment: functionEnvironment(), timeout: .seconds(10))
+            environment: functionEnvironment(), region: settings.region, timeout: .seconds(10))
         let processor: HostedFunction
         do {
             processor = try await HostedFunction(
                 name: "DBStreamProcessor", executable: executable("DBStreamProcessor"), instances: 1,
-                environment: functionEnvironment(), timeout: .seconds(30))
+                environment: functionEnvironment(), region: settings.region, timeout: .seconds(30))
         } catch {
             await updater.stop()
             throw error

@@ -98,6 +98,8 @@ def test_live_count_across_pages_and_gateway_restart(stack, pages):
     gateway.start()
     wait_until(lambda: status(a) == "live" and status(b) == "live", 60, message="both pages live again")
     # Reconnecting with the same visit id is not a new visit: both still show the same total.
-    wait_until(lambda: count(a) == first + 2 and count(b) == first + 2, 10, message="the count unchanged")
+    wait_until(lambda: count(a) == first + 2 and count(b) == first + 2, 10,
+               message=f"both pages at {first + 2}; they show {count(a)} and {count(b)}; "
+                       + str(moto.dynamodb().scan(TableName="VisitorCount")["Items"]))
     item = moto.dynamodb().get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}}, ConsistentRead=True)
     assert int(item["Item"]["visits"]["N"]) == first + 2

@@ -71,9 +71,10 @@ final class DynamoDBStreamSource: StreamSource {
         return shards
     }
 
-    func shardIterator(streamArn: String, shardId: String, latest: Bool) throws -> String {
+    func shardIterator(streamArn: String, shardId: String, after: String?) throws -> String {
         try client.getShardIterator(
-            streamArn: streamArn, shardId: shardId, type: latest ? .latest : .trimHorizon, deadline: deadline)
+            streamArn: streamArn, shardId: shardId, type: after == nil ? .trimHorizon : .afterSequenceNumber,
+            sequenceNumber: after, deadline: deadline)
     }
 
     func records(iterator: String) throws -> (records: [JSONValue], next: String?) {

@@ -6,6 +6,11 @@ import Synchronization
 /// window has passed since the batch's first record, `eventSourceARN` added, and the batch handed to
 /// the function as `{"Records": [...]}`; a failed batch is retried up to MaximumRetryAttempts.
 /// Runs on its own thread: the AWS client is blocking by design.
+///
+/// Each poll asks for a fresh iterator just after the last sequence number read, instead of following
+/// `NextShardIterator`: moto's iterators hold on to a shard object that a cancelled transaction
+/// replaces (it restores a copy of the table), so a followed iterator would go blind after the first
+/// repeated visit — and would even deliver the cancelled transaction's update.
 final class StreamPoller: Sendable {
     let mapping: TablesConfiguration.StreamMapping
     let function: HostedFunction
@@ -13,6 +18,8 @@ final class StreamPoller: Sendable {
     private let stopped = Mutex(false)
     /// The pause between polls of a quiet stream (Lambda polls DynamoDB streams 4 times a second).
     static let pollInterval = 0.25
+    /// How often the stream is described again to find new shards.
+    static let shardRefreshInterval = 10.0
 
     init(mapping: TablesConfiguration.StreamMapping, function: HostedFunction) {
         self.mapping = mapping
@@ -39,34 +46,16 @@ final class StreamPoller: Sendable {
     private var isStopped: Bool { stopped.withLock { $0 } }
 
     private func run(_ source: any StreamSource) throws {
-        var streamArn: String?
-        var iterators: [String: String] = [:]   // open shard id → iterator
-        var knownShards: Set<String> = []
+        var reader: ShardReader?
         var pending: [JSONValue] = []
         var batchStarted: Date?
-        var starting = true
         while !isStopped {
             do {
-                if streamArn == nil { streamArn = try source.latestStreamArn(table: mapping.table) }
-                guard let arn = streamArn else { throw GatewayError(.stream, "table \(mapping.table) has no stream") }
-                if iterators.isEmpty {
-                    // At start every shard begins at LATEST; shards that appear later are read from their start.
-                    for shard in try source.shards(streamArn: arn) where shard.isOpen && !knownShards.contains(shard.id) {
-                        iterators[shard.id] = try source.shardIterator(streamArn: arn, shardId: shard.id, latest: starting)
-                        knownShards.insert(shard.id)
-                    }
-                    starting = false
-                }
-                for (shard, iterator) in iterators {
-                    let page = try source.records(iterator: iterator)
-                    iterators[shard] = page.next
-                    for record in page.records where filter.allows(record) {
-                        pending.append(Self.withSource(record, arn: arn))
-                    }
-                }
+                if reader == nil { reader = try ShardReader(source: source, table: mapping.table) }
+                for record in try reader?.poll() ?? [] where filter.allows(record) { pending.append(record) }
             } catch {
                 GatewayLog.line("stream poll failed: \(error)")
-                iterators = [:]
+                reader = nil
                 Thread.sleep(forTimeInterval: 1)
             }
             if !pending.isEmpty, batchStarted == nil { batchStarted = Date() }
@@ -82,13 +71,6 @@ final class StreamPoller: Sendable {
                 Thread.sleep(forTimeInterval: Self.pollInterval)
             }
         }
-    }
-
-    /// Lambda adds the stream's ARN to every record it hands a function.
-    static func withSource(_ record: JSONValue, arn: String) -> JSONValue {
-        guard case .object(var members) = record else { return record }
-        members["eventSourceARN"] = .string(arn)
-        return .object(members)
     }
 
     /// Invokes the function with the batch, retrying a failed invocation up to MaximumRetryAttempts.

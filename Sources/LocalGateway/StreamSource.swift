@@ -12,8 +12,8 @@ protocol StreamSource {
     /// The stream's shards: id and whether the shard is still open (no ending sequence number).
     func shards(streamArn: String) throws -> [(id: String, isOpen: Bool)]
 
-    /// An iterator for `shardId`; `latest` for LATEST, else TRIM_HORIZON.
-    func shardIterator(streamArn: String, shardId: String, latest: Bool) throws -> String
+    /// An iterator into `shardId` from its oldest record (`after` nil) or just after sequence number `after`.
+    func shardIterator(streamArn: String, shardId: String, after: String?) throws -> String
 
     /// One GetRecords call: the records as JSON (as the Streams API returns them) and the next
     /// iterator (nil when the shard is closed and drained).

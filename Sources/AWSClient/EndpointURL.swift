@@ -22,8 +22,10 @@ struct EndpointURL: Sendable, Equatable {
         } else {
             return nil
         }
+        // Only printable ASCII goes on the wire unencoded (and only that can be signed as is).
+        guard url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
         let rest = url.dropFirst(scheme.count + 3)
-        guard !rest.contains("?"), !rest.contains("#"), !rest.contains(" ") else { return nil }
+        guard !rest.contains("?"), !rest.contains("#") else { return nil }
         let authority = rest.prefix { $0 != "/" }
         guard !authority.isEmpty, !authority.contains("@") else { return nil }
         let host = authority.hasPrefix("[") ? authority.prefix { $0 != "]" }.dropFirst() : authority.prefix { $0 != ":" }

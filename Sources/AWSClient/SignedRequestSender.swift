@@ -35,15 +35,14 @@ final class SignedRequestSender {
         self.now = now
     }
 
-    /// A signed request, ready for the wire. `url` must be absolute and already percent-encoded.
+    /// A signed request, ready for the wire; nil when `url` is not an absolute, already percent-encoded
+    /// ASCII URL (the clients only build URLs from validated endpoints and encoded ids, so this does not
+    /// happen in practice, but an unsigned request must never go out).
     static func signedRequest(
         signer: SigV4Signer, method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)],
         body: [UInt8], timeout: Duration?, date: Date = Date()
-    ) -> HTTPRequest {
-        guard var toSign = SigV4Request(method: method.rawValue, url: url, headers: headers, body: body) else {
-            // Only reachable with a URL the clients did not build from a validated endpoint.
-            return HTTPRequest(method: method, url: url, headers: HTTPHeaders(headers.map { ($0.name, $0.value) }), body: body, timeout: timeout)
-        }
+    ) -> HTTPRequest? {
+        guard var toSign = SigV4Request(method: method.rawValue, url: url, headers: headers, body: body) else { return nil }
         signer.sign(&toSign, date: date)
         return HTTPRequest(
             method: method, url: url, headers: HTTPHeaders(toSign.headers.map { ($0.name, $0.value) }), body: body, timeout: timeout)
@@ -67,7 +66,10 @@ final class SignedRequestSender {
                 }
                 timeout = min(timeout, left)
             }
-            let request = Self.signedRequest(signer: signer, method: method, url: url, headers: headers, body: body, timeout: timeout)
+            guard let request = Self.signedRequest(signer: signer, method: method, url: url, headers: headers, body: body, timeout: timeout)
+            else {
+                throw AWSClientError(code: .configuration, message: "the request URL cannot be signed", operation: operation)
+            }
             let failure: AWSClientError
             do {
                 let response = try transport.execute(request)

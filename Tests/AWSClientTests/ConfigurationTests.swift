@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test(arguments: [
-        "ftp://example.com", "example.com", "http://", "http://user:pw@host", "https://host?x=1", "https://host#f",
+        "ftp://example.com", "example.com", "http://", "http://user:pw@host", "https://host?x=1", "https://host#f", "http://hóst", "http://h st",
         "http://host:0", "http://host:99999", "http://host:port",
     ])
     func invalidEndpointsAreRefusedNamingTheVariable(_ url: String) throws {

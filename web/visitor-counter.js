@@ -1,0 +1,395 @@
+/*!
+ * visitor-counter.js — a live visit counter over one WebSocket. No dependencies, no build step.
+ *
+ * Embed it with one element and one script tag:
+ *
+ *   <span data-visitor-count>–</span> visits
+ *   <span data-live-viewers hidden><span data-live-viewers-count></span> here now</span>
+ *   <span data-visitor-status></span>
+ *   <script src="visitor-counter.js" data-endpoint="wss://abc123.execute-api.eu-west-1.amazonaws.com/prod" defer></script>
+ *
+ * Endpoint: the `data-endpoint` of the first `[data-visitor-count]` element that has one, else the
+ * `data-endpoint` of this <script> tag. Without either, the local stack's default is used: the page's
+ * own origin at stage `local`, i.e. `ws://<location.host>/local` (`wss://` on an https page), which is
+ * where `make dev` serves both the page and the WebSocket API. A relative or http(s) endpoint is
+ * resolved against the page and mapped to ws(s); a query it carries is kept.
+ *
+ * Elements (all optional except the count, and any number of each):
+ *   [data-visitor-count]       the total, formatted with Intl.NumberFormat (locale: `data-locale`, else
+ *                              the nearest `lang`); gets `data-status="connecting|live|offline"` and the
+ *                              CSS variable `--visitor-count-chars` (length of the shown text).
+ *   [data-live-viewers]        stays `hidden` until a message carries `live`; the number goes into its
+ *                              `[data-live-viewers-count]` child, or into the element itself.
+ *   [data-visitor-status]      status text; made `role="status"` + `aria-live="polite"`. Without one,
+ *                              a visually hidden live region is added so screen readers still hear it.
+ *   <html data-visitor-counter-status="…">  the same status, for styling anything on the page.
+ *
+ * Tuning (data attributes on the script tag, or VisitorCounter.configure({...})):
+ *   data-backoff-base-ms (1000), data-backoff-max-ms (30000), data-stable-ms (10000: an open connection
+ *   this old resets the backoff), data-hidden-grace-ms (10000: a hidden tab keeps its socket this long),
+ *   data-autoconnect="false" (wait for VisitorCounter.connect()).
+ *
+ * Wire format (DESIGN §4): connect to `<endpoint>?visit=<visitId>`, the visit id made once per page
+ * load and reused on every reconnect (so a reconnect is not counted as a new visit); after open send
+ * {"action":"sync"}; every message is JSON {"visits": N} plus "live": M when live viewers are on.
+ * Unknown fields are ignored, and so is anything that is not a non-negative safe integer.
+ *
+ * API: window.VisitorCounter.{connect(), disconnect(), configure(options), state, visitId, version};
+ * events `visitorcounter:update` ({visits, live}) and `visitorcounter:status` ({status}) on document.
+ */
+(function () {
+  "use strict";
+
+  // Safe to include twice: the first copy owns the connection, later copies do nothing.
+  if (window.VisitorCounter && window.VisitorCounter.version) return;
+
+  var script = document.currentScript;
+  var STATUS_TEXT = {
+    connecting: "Connecting…",
+    live: "Live",
+    offline: "Offline · reconnecting",
+    paused: "Paused while hidden",
+    stopped: "Offline"
+  };
+
+  var config = {
+    endpoint: null,
+    backoffBaseMs: 1000,
+    backoffMaxMs: 30000,
+    stableMs: 10000,
+    hiddenGraceMs: 10000,
+    random: Math.random
+  };
+
+  var visitId = makeVisitId();
+  var socket = null;          // the current WebSocket, or null
+  var wanted = false;         // connect() was called and disconnect() was not
+  var paused = false;         // closed because the tab is hidden
+  var attempt = 0;            // failed connections since the last stable one
+  var reconnectTimer = 0;
+  var stableTimer = 0;
+  var graceTimer = 0;
+  var status = "offline";
+  var statusText = STATUS_TEXT.stopped;
+  var visits = null;
+  var live = null;
+  var backoffHistory = [];    // {attempt, ceilingMs, delayMs} for every scheduled reconnect
+  var formatters = {};
+  var fallbackRegion = null;
+
+  /** A random, URL-safe id (base64url of 16 bytes) for this page view. */
+  function makeVisitId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    var binary = "";
+    for (var i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function readNumber(value, fallback) {
+    var n = Number(value);
+    return value != null && value !== "" && isFinite(n) && n >= 0 ? n : fallback;
+  }
+
+  function readScriptConfig() {
+    if (!script) return;
+    var d = script.dataset;
+    config.backoffBaseMs = readNumber(d.backoffBaseMs, config.backoffBaseMs);
+    config.backoffMaxMs = readNumber(d.backoffMaxMs, config.backoffMaxMs);
+    config.stableMs = readNumber(d.stableMs, config.stableMs);
+    config.hiddenGraceMs = readNumber(d.hiddenGraceMs, config.hiddenGraceMs);
+  }
+
+  function endpoint() {
+    if (config.endpoint) return config.endpoint;
+    var withEndpoint = document.querySelector("[data-visitor-count][data-endpoint]");
+    if (withEndpoint) return withEndpoint.getAttribute("data-endpoint");
+    if (script && script.getAttribute("data-endpoint")) return script.getAttribute("data-endpoint");
+    // The local stack (`make dev`) serves the page and the WebSocket API on one origin, stage "local".
+    if (!location.host) return null;
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/local";
+  }
+
+  function socketURL(base) {
+    var url = new URL(base, location.href);
+    if (url.protocol === "http:") url.protocol = "ws:";
+    if (url.protocol === "https:") url.protocol = "wss:";
+    url.searchParams.set("visit", visitId);
+    return url.toString();
+  }
+
+  // ---- rendering -------------------------------------------------------------------------------
+
+  function all(selector) {
+    return Array.prototype.slice.call(document.querySelectorAll(selector));
+  }
+
+  function format(value, element) {
+    var holder = element.closest("[data-locale]");
+    var lang = holder ? holder.getAttribute("data-locale") : (element.closest("[lang]") || {}).lang;
+    var key = lang || "";
+    if (!formatters[key]) {
+      try {
+        formatters[key] = new Intl.NumberFormat(lang || undefined);
+      } catch (e) {
+        formatters[key] = new Intl.NumberFormat();
+      }
+    }
+    return formatters[key].format(value);
+  }
+
+  function render() {
+    all("[data-visitor-count]").forEach(function (el) {
+      el.setAttribute("data-status", status);
+      if (visits === null) return;
+      var text = format(visits, el);
+      if (el.textContent !== text) el.textContent = text;
+      // Lets a stylesheet fit long numbers to their box (see web/styles.css); harmless elsewhere.
+      el.style.setProperty("--visitor-count-chars", String(text.length));
+    });
+    all("[data-live-viewers]").forEach(function (el) {
+      if (live === null) {
+        el.hidden = true;
+        return;
+      }
+      var target = el.querySelector("[data-live-viewers-count]") || el;
+      target.textContent = format(live, el);
+      el.hidden = false;
+    });
+    var statusElements = all("[data-visitor-status]");
+    if (statusElements.length === 0 && document.body) statusElements = [ensureFallbackRegion()];
+    statusElements.forEach(function (el) {
+      if (!el.hasAttribute("role")) el.setAttribute("role", "status");
+      if (!el.hasAttribute("aria-live")) el.setAttribute("aria-live", "polite");
+      el.setAttribute("data-status", status);
+      if (el.textContent !== statusText) el.textContent = statusText;
+    });
+    document.documentElement.setAttribute("data-visitor-counter-status", status);
+  }
+
+  /** A visually hidden live region, so the status is announced even when the page shows none. */
+  function ensureFallbackRegion() {
+    if (!fallbackRegion) {
+      fallbackRegion = document.createElement("span");
+      fallbackRegion.setAttribute("data-visitor-counter-region", "");
+      fallbackRegion.style.cssText =
+        "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;" +
+        "clip:rect(0 0 0 0);white-space:nowrap;border:0";
+      document.body.appendChild(fallbackRegion);
+    }
+    return fallbackRegion;
+  }
+
+  function setStatus(next, text) {
+    var changed = next !== status;
+    status = next;
+    statusText = text || STATUS_TEXT[next];
+    render();
+    if (changed) emit("visitorcounter:status", { status: status });
+  }
+
+  function emit(name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail: detail }));
+  }
+
+  // ---- messages --------------------------------------------------------------------------------
+
+  function isCount(value) {
+    return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+  }
+
+  function onMessage(event) {
+    if (typeof event.data !== "string") return;
+    var message;
+    try {
+      message = JSON.parse(event.data);
+    } catch (e) {
+      return;
+    }
+    if (!message || typeof message !== "object" || Array.isArray(message)) return;
+    var changed = false;
+    // Visits only grow: a slow sync answer must not overwrite a newer broadcast with a smaller total.
+    if (isCount(message.visits) && (visits === null || message.visits > visits)) {
+      visits = message.visits;
+      changed = true;
+    }
+    if (isCount(message.live) && message.live !== live) {
+      live = message.live;
+      changed = true;
+    }
+    if (!changed) return;
+    render();
+    emit("visitorcounter:update", { visits: visits, live: live });
+  }
+
+  // ---- connection ------------------------------------------------------------------------------
+
+  function open() {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = 0;
+    if (socket || !wanted || paused) return;
+    var base = endpoint();
+    if (!base) {
+      setStatus("offline", STATUS_TEXT.stopped);
+      return;
+    }
+    var ws;
+    try {
+      ws = new WebSocket(socketURL(base));
+    } catch (e) {
+      // A malformed endpoint fails here for good; retrying would only repeat the error.
+      setStatus("offline", STATUS_TEXT.stopped);
+      return;
+    }
+    socket = ws;
+    setStatus("connecting");
+    ws.addEventListener("open", function () {
+      if (socket !== ws) return;
+      ws.send(JSON.stringify({ action: "sync" }));
+      setStatus("live");
+      // Only a connection that stays up resets the backoff; one that drops at once keeps growing it.
+      clearTimeout(stableTimer);
+      stableTimer = setTimeout(function () {
+        if (socket === ws) attempt = 0;
+      }, config.stableMs);
+    });
+    ws.addEventListener("message", function (event) {
+      if (socket === ws) onMessage(event);
+    });
+    ws.addEventListener("close", function () {
+      if (socket !== ws) return;
+      socket = null;
+      clearTimeout(stableTimer);
+      if (wanted && !paused) scheduleReconnect();
+    });
+    // An error is always followed by close, which does the work.
+  }
+
+  /** Exponential backoff with full jitter: a random delay in [0, min(max, base * 2^attempt)). */
+  function scheduleReconnect() {
+    var ceiling = Math.min(config.backoffMaxMs, config.backoffBaseMs * Math.pow(2, attempt));
+    var delay = Math.floor(config.random() * ceiling);
+    backoffHistory.push({ attempt: attempt, ceilingMs: ceiling, delayMs: delay });
+    if (backoffHistory.length > 50) backoffHistory.shift();
+    attempt += 1;
+    setStatus("offline");
+    clearTimeout(reconnectTimer);
+    reconnectTimer = setTimeout(open, delay);
+  }
+
+  function closeSocket(reason) {
+    clearTimeout(stableTimer);
+    clearTimeout(reconnectTimer);
+    reconnectTimer = 0;
+    var ws = socket;
+    socket = null;  // its close event is ignored from now on
+    if (ws && ws.readyState < 2) ws.close(1000, reason);
+  }
+
+  function connect() {
+    if (!wanted) attempt = 0;
+    wanted = true;
+    if (document.visibilityState === "hidden") {
+      pause();
+      return;
+    }
+    paused = false;
+    open();
+  }
+
+  function disconnect() {
+    wanted = false;
+    paused = false;
+    clearTimeout(graceTimer);
+    closeSocket("disconnect");
+    setStatus("offline", STATUS_TEXT.stopped);
+  }
+
+  function pause() {
+    clearTimeout(graceTimer);
+    paused = true;
+    closeSocket("hidden");
+    setStatus("offline", STATUS_TEXT.paused);
+  }
+
+  function resume() {
+    clearTimeout(graceTimer);
+    graceTimer = 0;
+    if (!wanted) return;
+    if (paused) {
+      paused = false;
+      open();
+    }
+  }
+
+  // A hidden tab keeps its socket for a short grace period (quick tab switches stay live), then
+  // closes it so background tabs hold no connection; it reconnects with the same visit id.
+  document.addEventListener("visibilitychange", function () {
+    if (!wanted) return;
+    if (document.visibilityState === "hidden") {
+      clearTimeout(graceTimer);
+      graceTimer = setTimeout(pause, config.hiddenGraceMs);
+    } else {
+      resume();
+    }
+  });
+
+  // An open socket keeps a page out of the back/forward cache; close it on the way out and come
+  // back (same page view, same visit id) when the page is restored.
+  window.addEventListener("pagehide", function (event) {
+    if (wanted && event.persisted) pause();
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && document.visibilityState !== "hidden") resume();
+  });
+
+  // Back online: do not wait out the backoff.
+  window.addEventListener("online", function () {
+    if (wanted && !paused && !socket) open();
+  });
+
+  window.VisitorCounter = Object.freeze({
+    version: "1.0.0",
+    visitId: visitId,
+    connect: connect,
+    disconnect: disconnect,
+    /** Overrides endpoint, backoffBaseMs, backoffMaxMs, stableMs, hiddenGraceMs or random. */
+    configure: function (options) {
+      Object.keys(options || {}).forEach(function (key) {
+        var value = options[key];
+        if (key === "endpoint") config.endpoint = value ? String(value) : null;
+        else if (key === "random") config.random = typeof value === "function" ? value : Math.random;
+        else if (key in config) config[key] = readNumber(value, config[key]);
+      });
+    },
+    /** Re-applies the current numbers and status, e.g. after adding counter elements to the page. */
+    refresh: render,
+    get state() {
+      return {
+        status: status,
+        statusText: statusText,
+        visitId: visitId,
+        visits: visits,
+        live: live,
+        attempt: attempt,
+        connected: !!socket && socket.readyState === 1,
+        paused: paused,
+        wanted: wanted,
+        endpoint: endpoint(),
+        backoff: backoffHistory.slice()
+      };
+    }
+  });
+
+  readScriptConfig();
+  var autoconnect = !script || script.getAttribute("data-autoconnect") !== "false";
+  function start() {
+    render();
+    if (autoconnect && document.querySelector("[data-visitor-count]")) connect();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

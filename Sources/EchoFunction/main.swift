@@ -25,10 +25,23 @@ struct Echo: RawLambdaHandler {
     }
 }
 
+/// The typed variant (`ECHO_MODE=typed`): `{"message": "..."}` in, `{"echo": "..."}` out.
+struct TypedEcho: LambdaHandler {
+    struct Event: Decodable { var message: String }
+    struct Output: Encodable { var echo: String }
+
+    func handle(_ event: Event, context: LambdaContext) throws -> Output {
+        Output(echo: event.message)
+    }
+}
+
 func environment(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
 }
 
+if environment("ECHO_MODE") == "typed" {
+    LambdaRuntime.run { TypedEcho() }
+}
 // `ECHO_INIT_FAIL=1` makes the handler factory throw, to exercise /init/error.
 LambdaRuntime.run(raw: { () throws -> Echo in
     if environment("ECHO_INIT_FAIL") == "1" { throw Echo.Failure(description: "ECHO_INIT_FAIL is set") }

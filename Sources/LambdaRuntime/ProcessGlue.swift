@@ -62,6 +62,15 @@ enum ProcessGlue {
         }
     }
 
+    /// Unblocks every signal. A process inherits its parent's signal mask across `exec`; a parent that
+    /// spawns from a thread with signals blocked (NIO and Dispatch threads do) would leave the function
+    /// deaf to SIGTERM. On Lambda the mask is already empty; locally this makes it so.
+    static func unblockSignals() {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+    }
+
     /// Ends the process with `status`.
     static func exit(_ status: Int32) -> Never {
         #if canImport(Darwin)

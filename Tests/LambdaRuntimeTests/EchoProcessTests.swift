@@ -115,6 +115,16 @@ func withEcho(
         #expect(child.stderr.contains("AWS_LAMBDA_RUNTIME_API"))
     }
 
+    @Test func sigtermStopsTheFunctionEvenWhenSpawnedWithSignalsBlocked() async throws {
+        try await withEcho { server, echo in
+            let result = try await server.invoke(Array("up".utf8))
+            #expect(result.text == "up")
+            kill(echo.pid, SIGTERM)
+            #expect(echo.child.waitForExit(timeout: 20) != nil)
+            #expect(echo.child.process.terminationReason == .uncaughtSignal)
+        }
+    }
+
     @Test func failedPollsAreRetried() async throws {
         try await withEcho { server, _ in
             await server.failNextPolls(3, status: 500)

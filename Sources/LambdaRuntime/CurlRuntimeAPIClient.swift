@@ -22,6 +22,7 @@ public final class CurlRuntimeAPIClient: RuntimeAPIClient {
         self.postTimeout = postTimeout
     }
 
+    /// `GET /runtime/invocation/next`, without a timeout.
     public func nextInvocation() throws(LambdaRuntimeError) -> Invocation {
         // No timeout: Lambda may freeze the environment while /next is pending (runtimes-api.html).
         let response = try send(HTTPRequest(method: .get, url: baseURL + RuntimeAPI.Path.next, timeout: nil))
@@ -31,14 +32,17 @@ public final class CurlRuntimeAPIClient: RuntimeAPIClient {
         return Invocation(headers: response.headers, event: response.body)
     }
 
+    /// `POST /runtime/invocation/{id}/response` with the body as is.
     public func postResponse(requestID: String, body: [UInt8]) throws(LambdaRuntimeError) {
         try post(RuntimeAPI.Path.response(requestID), headers: HTTPHeaders(), body: body)
     }
 
+    /// `POST /runtime/invocation/{id}/error` with the JSON report and `Lambda-Runtime-Function-Error-Type`.
     public func postError(requestID: String, report: ErrorReport) throws(LambdaRuntimeError) {
         try post(RuntimeAPI.Path.error(requestID), headers: Self.errorHeaders(report), body: report.jsonBody)
     }
 
+    /// `POST /runtime/init/error` with the JSON report and `Lambda-Runtime-Function-Error-Type`.
     public func postInitError(_ report: ErrorReport) throws(LambdaRuntimeError) {
         try post(RuntimeAPI.Path.initError, headers: Self.errorHeaders(report), body: report.jsonBody)
     }

@@ -88,3 +88,26 @@ extension RuntimeAPIServer {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body.json)))
     }
 }
+
+/// The `{"errorMessage","errorType"}` JSON Lambda uses for error posts and for its own error answers.
+private struct ErrorBody: Codable {
+    var errorMessage: String?
+    var errorType: String?
+
+    /// Decodes what the function posted; anything undecodable leaves both fields nil.
+    init(decoding bytes: [UInt8]) {
+        let decoded = try? JSONDecoder().decode(ErrorBody.self, from: Data(bytes))
+        errorMessage = decoded?.errorMessage
+        errorType = decoded?.errorType
+    }
+
+    init(errorMessage: String, errorType: String) {
+        self.errorMessage = errorMessage
+        self.errorType = errorType
+    }
+
+    /// The JSON bytes (for the server's own 4xx answers).
+    var json: [UInt8] {
+        (try? Array(JSONEncoder().encode(self))) ?? Array("{}".utf8)
+    }
+}

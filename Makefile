@@ -3,12 +3,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test dev deploy clean
+.PHONY: help setup build test dev deploy clean bootstrap-check build-DBUpdaterFunction build-DBStreamProcessorFunction
 
 help:
 	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/)"
 	@echo "make test    set up and run every test"
-	@echo "make deploy  sam build + sam deploy --guided"
+	@echo "make deploy  sam build + sam deploy --guided (see docs/deploying.md)"
+	@echo "make bootstrap-check  build both bootstraps and check they load on Amazon Linux 2023"
 
 setup:
 	scripts/setup.sh
@@ -22,8 +23,25 @@ test:
 dev:
 	scripts/dev.sh
 
+# --build-in-source: make runs here, not in a temporary copy of the repository, so the release build in
+# .build-lambda is reused between runs and nothing needs a container. The check refuses bootstraps that
+# would not load on Amazon Linux 2023.
 deploy:
-	.venv/bin/sam build && .venv/bin/sam deploy --guided
+	.venv/bin/sam build --build-in-source
+	scripts/bootstrap_check.sh .aws-sam/build/DBUpdaterFunction/bootstrap .aws-sam/build/DBStreamProcessorFunction/bootstrap
+	.venv/bin/sam deploy --guided
+
+# Called by `sam build` (template.yaml: BuildMethod: makefile) with ARTIFACTS_DIR set.
+build-DBUpdaterFunction:
+	scripts/build_bootstrap.sh DBUpdater "$(ARTIFACTS_DIR)"
+
+build-DBStreamProcessorFunction:
+	scripts/build_bootstrap.sh DBStreamProcessor "$(ARTIFACTS_DIR)"
+
+bootstrap-check:
+	scripts/build_bootstrap.sh DBUpdater .build-lambda/bootstraps/DBUpdater
+	scripts/build_bootstrap.sh DBStreamProcessor .build-lambda/bootstraps/DBStreamProcessor
+	scripts/bootstrap_check.sh .build-lambda/bootstraps/DBUpdater/bootstrap .build-lambda/bootstraps/DBStreamProcessor/bootstrap
 
 clean:
-	rm -rf .build .aws-sam test-artifacts
+	rm -rf .build .build-lambda .aws-sam test-artifacts

@@ -1,0 +1,106 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Signs requests with AWS Signature Version 4 (header form, non-S3 services such as `dynamodb` and
+/// `execute-api`). A value type with no I/O and no shared mutable state: create one per credentials
+/// and use it from any thread; the date is passed in so tests can pin it.
+///
+/// The steps follow https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html:
+/// canonical request → string to sign → signing key → signature.
+public struct SigV4Signer: Sendable {
+    /// The algorithm name that starts the string to sign and the Authorization header.
+    static let algorithm = "AWS4-HMAC-SHA256"
+
+    /// The credentials requests are signed with.
+    public let credentials: AWSCredentials
+    /// The region of the credential scope, e.g. `us-east-1`.
+    public let region: String
+    /// The service of the credential scope, e.g. `dynamodb` or `execute-api`.
+    public let service: String
+    /// Whether the canonical URI removes dot segments and repeated slashes first (AWS services other
+    /// than S3 expect it; it only matters for paths that contain `.`/`..` segments or `//`).
+    public let normalizePath: Bool
+
+    /// Creates a signer for one credential scope.
+    public init(credentials: AWSCredentials, region: String, service: String, normalizePath: Bool = false) {
+        self.credentials = credentials
+        self.region = region
+        self.service = service
+        self.normalizePath = normalizePath
+    }
+
+    /// Adds `X-Amz-Date`, `X-Amz-Security-Token` (when the credentials have a token) and
+    /// `Authorization`, replacing any earlier ones, so a retried request can simply be signed again.
+    public func sign(_ request: inout SigV4Request, date: Date) {
+        let amzDate = AMZDate(date)
+        let token = credentials.effectiveSessionToken
+        request.headers.removeAll { header in
+            ASCII.equalsIgnoringCase(header.name, "authorization")
+                || ASCII.equalsIgnoringCase(header.name, "x-amz-date")
+                || (token != nil && ASCII.equalsIgnoringCase(header.name, "x-amz-security-token"))
+        }
+        request.headers.append((name: "X-Amz-Date", value: amzDate.dateTimeString))
+        if let token { request.headers.append((name: "X-Amz-Security-Token", value: token)) }
+
+        let canonical = canonicalRequestBytes(request)
+        let stringToSign = stringToSignBytes(canonicalRequestHash: Digest.sha256(canonical.bytes), date: amzDate)
+        let signature = Digest.hmacSHA256(key: signingKey(date: amzDate), data: stringToSign)
+
+        // AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=..., Signature=...
+        var authorization = Array("\(Self.algorithm) Credential=\(credentials.accessKeyId)/".utf8)
+        appendScope(date: amzDate, to: &authorization)
+        authorization.append(contentsOf: ", SignedHeaders=".utf8)
+        authorization.append(contentsOf: canonical.signedHeaders)
+        authorization.append(contentsOf: ", Signature=".utf8)
+        Hex.appendLowercase(signature, to: &authorization)
+        request.headers.append((name: "Authorization", value: String(decoding: authorization, as: UTF8.self)))
+    }
+
+    /// Step 2, the string to sign: algorithm, request time, credential scope and the hex SHA-256 of the
+    /// canonical request, one per line.
+    public func stringToSign(canonicalRequest: String, date: Date) -> String {
+        let hash = Digest.sha256(Array(canonicalRequest.utf8))
+        return String(decoding: stringToSignBytes(canonicalRequestHash: hash, date: AMZDate(date)), as: UTF8.self)
+    }
+
+    /// Steps 3 and 4: the signature of `stringToSign` under the signing key of `date`, lowercase hex.
+    public func signature(stringToSign: String, date: Date) -> String {
+        Hex.lowercase(Digest.hmacSHA256(key: signingKey(date: AMZDate(date)), data: Array(stringToSign.utf8)))
+    }
+
+    /// The string to sign as bytes, from the canonical request's hash (what `sign` uses, without Strings).
+    func stringToSignBytes(canonicalRequestHash: [UInt8], date: AMZDate) -> [UInt8] {
+        var out = Array(Self.algorithm.utf8)
+        out.reserveCapacity(160)
+        out.append(UInt8(ascii: "\n"))
+        out.append(contentsOf: date.dateTime)
+        out.append(UInt8(ascii: "\n"))
+        appendScope(date: date, to: &out)
+        out.append(UInt8(ascii: "\n"))
+        Hex.appendLowercase(canonicalRequestHash, to: &out)
+        return out
+    }
+
+    /// The credential scope, `yyyyMMdd/region/service/aws4_request`.
+    func appendScope(date: AMZDate, to out: inout [UInt8]) {
+        out.append(contentsOf: date.date)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: region.utf8)
+        out.append(UInt8(ascii: "/"))
+        out.append(contentsOf: service.utf8)
+        out.append(contentsOf: "/aws4_request".utf8)
+    }
+
+    /// Step 3, the signing key: HMAC chain "AWS4"+secret → date → region → service → "aws4_request".
+    /// Derived per call rather than cached, so the signer stays an immutable value (4 HMACs, microseconds).
+    func signingKey(date: AMZDate) -> [UInt8] {
+        let secret = Array("AWS4\(credentials.secretAccessKey)".utf8)
+        let dateKey = Digest.hmacSHA256(key: secret, data: Array(date.date))
+        let regionKey = Digest.hmacSHA256(key: dateKey, data: Array(region.utf8))
+        let serviceKey = Digest.hmacSHA256(key: regionKey, data: Array(service.utf8))
+        return Digest.hmacSHA256(key: serviceKey, data: Array("aws4_request".utf8))
+    }
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds one Lambda function as a custom-runtime `bootstrap` (DESIGN §6) and copies it to a directory.
+#
+#   scripts/build_bootstrap.sh <Product> <ArtifactsDir>
+#
+# `sam build` calls it through the Makefile's build-<LogicalId> targets with ARTIFACTS_DIR.
+# - release, `--static-swift-stdlib`: the Swift runtime is linked in, so AL2023 needs no Swift install;
+#   libstdc++ and libgcc stay dynamic (static ones pull in arc4random@GLIBC_2.36, _dl_find_object@GLIBC_2.35).
+# - `-Xlinker --wrap=hypotf`: FoundationEssentials' JSON reaches hypotf@GLIBC_2.35 (Debian 12 has 2.36,
+#   AL2023 2.34); CCurl's glibc_compat.c (compiled in release only) provides __wrap_hypotf over hypot@GLIBC_2.2.5.
+# - `-Xlinker -s`: strip at link time (smaller zip, faster cold start).
+# - VC_CORE_ONLY=1: the Lambda products never need the Hummingbird packages, so nothing is resolved or fetched.
+# - its own scratch path, so these flags never force a relink of the dev builds in .build (and vice versa);
+#   it stays between runs, so `sam build --build-in-source` only rebuilds what changed.
+# The result is checked with scripts/bootstrap_check.sh (glibc/libstdc++ versions, libraries, size).
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 <Product> <ArtifactsDir>" >&2
+  exit 2
+fi
+product=$1
+artifacts_dir=$2
+root=$(cd "$(dirname "$0")/.." && pwd)
+scratch=${VC_LAMBDA_SCRATCH:-$root/.build-lambda}
+
+case "$product" in
+  DBUpdater|DBStreamProcessor|EchoFunction) ;;
+  *) echo "error: unknown product '$product' (expected DBUpdater or DBStreamProcessor)" >&2; exit 2 ;;
+esac
+
+# One build at a time per scratch path (`sam build --parallel` would otherwise run two SwiftPM builds at once).
+mkdir -p "$scratch"
+exec 9>"$scratch/.bootstrap-build.lock"
+flock 9
+
+# SwiftPM deletes Package.resolved when the manifest has no dependencies (as with VC_CORE_ONLY=1); keep the
+# pins of the full package so the next dev build does not re-resolve.
+if [ -f "$root/Package.resolved" ]; then
+  cp "$root/Package.resolved" "$scratch/Package.resolved.saved"
+  trap 'cp "$scratch/Package.resolved.saved" "$root/Package.resolved"' EXIT
+fi
+
+flags=(-c release --product "$product" --static-swift-stdlib
+       -Xlinker --wrap=hypotf -Xlinker -s
+       --package-path "$root" --scratch-path "$scratch")
+
+echo "==> swift build ${flags[*]}" >&2
+VC_CORE_ONLY=1 swift build "${flags[@]}" >&2
+bin_dir=$(VC_CORE_ONLY=1 swift build "${flags[@]}" --show-bin-path)
+
+mkdir -p "$artifacts_dir"
+install -m 0755 "$bin_dir/$product" "$artifacts_dir/bootstrap"
+echo "==> $artifacts_dir/bootstrap ($(stat -c %s "$artifacts_dir/bootstrap") bytes)" >&2

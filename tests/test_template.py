@@ -1,0 +1,403 @@
+"""template.yaml: linters, a real `sam build` checked for Amazon Linux 2023, and the template's contract
+(routes, tables, stream mapping, environment, least-privilege IAM) read from the YAML itself."""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+TEMPLATE_PATH = ROOT / "template.yaml"
+CHECK = ROOT / "scripts" / "bootstrap_check.sh"
+FUNCTIONS = ("DBUpdaterFunction", "DBStreamProcessorFunction")
+
+
+# ---------------------------------------------------------------- loading
+
+class CloudFormationLoader(yaml.SafeLoader):
+    """Reads CloudFormation short-form tags (!Ref, !Sub, !GetAtt, ...) as their long-form dictionaries."""
+
+
+def _intrinsic(loader, tag_suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    if tag_suffix == "Ref":
+        return {"Ref": value}
+    if tag_suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {"Fn::" + tag_suffix: value}
+
+
+CloudFormationLoader.add_multi_constructor("!", _intrinsic)
+
+
+@pytest.fixture(scope="module")
+def template():
+    return yaml.load(TEMPLATE_PATH.read_text(), Loader=CloudFormationLoader)
+
+
+def resources_of_type(template, kind):
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def function_property(template, name, key):
+    """A function's property, falling back to Globals.Function as SAM does."""
+    props = template["Resources"][name]["Properties"]
+    return props[key] if key in props else template["Globals"]["Function"][key]
+
+
+def env():
+    """Environment for the SAM CLI tools: no telemetry and a region (no credentials are needed)."""
+    return dict(os.environ, SAM_CLI_TELEMETRY="0", AWS_DEFAULT_REGION="us-east-1", AWS_REGION="us-east-1")
+
+
+# ---------------------------------------------------------------- linters and a real build
+
+def test_cfn_lint_is_clean():
+    result = subprocess.run([str(VENV_BIN / "cfn-lint"), str(TEMPLATE_PATH)],
+                            capture_output=True, text=True, cwd=ROOT, env=env(), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_sam_validate_lint_is_clean():
+    result = subprocess.run([str(VENV_BIN / "sam"), "validate", "--lint", "--template-file", str(TEMPLATE_PATH)],
+                            capture_output=True, text=True, cwd=ROOT, env=env(), timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is a valid SAM Template" in result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def sam_build(tmp_path_factory):
+    """`sam build --build-in-source` with no container, into a temporary build directory."""
+    build_dir = tmp_path_factory.mktemp("sam-build")
+    result = subprocess.run(
+        [str(VENV_BIN / "sam"), "build", "--build-in-source", "--build-dir", str(build_dir),
+         "--template-file", str(TEMPLATE_PATH)],
+        capture_output=True, text=True, cwd=ROOT, env=env(), timeout=3600,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    return build_dir
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_sam_build_makes_an_executable_bootstrap_that_loads_on_al2023(sam_build, function):
+    bootstrap = sam_build / function / "bootstrap"
+    assert bootstrap.is_file()
+    assert os.access(bootstrap, os.X_OK)
+    with bootstrap.open("rb") as f:
+        assert f.read(4) == b"\x7fELF"
+    check = subprocess.run([str(CHECK), str(bootstrap)], capture_output=True, text=True, timeout=300)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "size:" in check.stdout and "gzipped" in check.stdout
+
+
+def test_built_template_points_each_function_at_its_artifact(sam_build):
+    built = yaml.load((sam_build / "template.yaml").read_text(), Loader=CloudFormationLoader)
+    for function in FUNCTIONS:
+        assert built["Resources"][function]["Properties"]["CodeUri"] == function
+
+
+# ---------------------------------------------------------------- the check itself must catch violations
+
+def compile_c(tmp_path, name, source, *libs):
+    compiler = shutil.which("clang") or shutil.which("cc")
+    assert compiler, "a C compiler (clang from the Swift toolchain, or cc) is needed"
+    src = tmp_path / f"{name}.c"
+    src.write_text(source)
+    out = tmp_path / name
+    subprocess.run([compiler, "-O0", "-o", str(out), str(src), *libs], check=True, capture_output=True, timeout=120)
+    return out
+
+
+def test_check_refuses_a_glibc_symbol_newer_than_2_34(tmp_path):
+    # hypotf got a new symbol version in glibc 2.35 (what FoundationEssentials pulls in without the wrap).
+    binary = compile_c(tmp_path, "hypotf", """
+        #include <math.h>
+        #include <stdio.h>
+        int main(int argc, char **argv) { (void)argv; printf("%f\\n", (double)hypotf((float)argc, 2.0f)); return 0; }
+    """, "-lm")
+    result = subprocess.run([str(CHECK), str(binary)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "hypotf@GLIBC_2.35" in result.stderr
+
+
+def test_check_refuses_versioned_libcurl_and_libraries_off_the_allow_list(tmp_path):
+    binary = compile_c(tmp_path, "curlclient", """
+        #include <curl/curl.h>
+        int main(void) { CURL *h = curl_easy_init(); curl_easy_cleanup(h); return 0; }
+    """, "-lcurl")
+    result = subprocess.run([str(CHECK), str(binary)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "curl_easy_init@CURL_OPENSSL_" in result.stderr
+    assert "NEEDED libcurl.so.4 is not on the allow-list" in result.stderr
+
+
+def test_check_refuses_files_that_are_not_binaries_and_needs_arguments(tmp_path):
+    text = tmp_path / "bootstrap"
+    text.write_text("#!/bin/sh\necho not a binary\n")
+    text.chmod(0o755)
+    result = subprocess.run([str(CHECK), str(text)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "not an ELF file" in result.stderr
+    assert subprocess.run([str(CHECK)], capture_output=True, timeout=60).returncode == 2
+
+
+# ---------------------------------------------------------------- WebSocket API (DESIGN §4)
+
+def test_websocket_api_routes_on_the_action_field(template):
+    (api,) = resources_of_type(template, "AWS::ApiGatewayV2::Api").values()
+    assert api["Properties"]["ProtocolType"] == "WEBSOCKET"
+    assert api["Properties"]["RouteSelectionExpression"] == "$request.body.action"
+
+
+def test_routes_are_connect_disconnect_and_sync_to_dbupdater_with_no_default(template):
+    routes = resources_of_type(template, "AWS::ApiGatewayV2::Route")
+    assert sorted(r["Properties"]["RouteKey"] for r in routes.values()) == ["$connect", "$disconnect", "sync"]
+    integrations = resources_of_type(template, "AWS::ApiGatewayV2::Integration")
+    for route in routes.values():
+        target = route["Properties"]["Target"]["Fn::Sub"]
+        integration_name = target.removeprefix("integrations/${").removesuffix("}")
+        integration = integrations[integration_name]["Properties"]
+        assert integration["IntegrationType"] == "AWS_PROXY"
+        assert "${DBUpdaterFunction.Arn}" in integration["IntegrationUri"]["Fn::Sub"]
+
+
+def test_sync_has_a_route_response_so_the_body_reaches_the_caller(template):
+    routes = resources_of_type(template, "AWS::ApiGatewayV2::Route")
+    (sync_name,) = [n for n, r in routes.items() if r["Properties"]["RouteKey"] == "sync"]
+    assert routes[sync_name]["Properties"]["RouteResponseSelectionExpression"] == "$default"
+    responses = [r["Properties"] for r in resources_of_type(template, "AWS::ApiGatewayV2::RouteResponse").values()]
+    assert {"RouteId": {"Ref": sync_name}, "RouteResponseKey": "$default"} in [
+        {"RouteId": p["RouteId"], "RouteResponseKey": p["RouteResponseKey"]} for p in responses]
+
+
+def test_stage_auto_deploys_throttles_and_logs_access(template):
+    (stage,) = resources_of_type(template, "AWS::ApiGatewayV2::Stage").values()
+    props = stage["Properties"]
+    assert props["AutoDeploy"] is True
+    assert props["StageName"] == {"Ref": "StageName"}
+    assert props["DefaultRouteSettings"]["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
+    assert props["DefaultRouteSettings"]["ThrottlingBurstLimit"] == {"Ref": "ThrottlingBurstLimit"}
+    log_group = props["AccessLogSettings"]["DestinationArn"]["Fn::GetAtt"][0]
+    assert template["Resources"][log_group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    log_format = json.loads(props["AccessLogSettings"]["Format"])
+    assert "$context.requestId" in log_format.values()
+    assert not any("sourceIp" in v or "userAgent" in v for v in log_format.values())  # DESIGN §3: no IPs
+    # Every route exists before the first automatic deployment.
+    assert set(resources_of_type(template, "AWS::ApiGatewayV2::Route")) <= set(stage["DependsOn"])
+
+
+def test_only_this_api_stage_may_invoke_dbupdater(template):
+    (permission,) = resources_of_type(template, "AWS::Lambda::Permission").values()
+    props = permission["Properties"]
+    assert props["FunctionName"] == {"Ref": "DBUpdaterFunction"}
+    assert props["Principal"] == "apigateway.amazonaws.com"
+    assert props["SourceArn"]["Fn::Sub"].endswith(":${WebSocketApi}/${StageName}/*")
+
+
+# ---------------------------------------------------------------- tables (DESIGN §3)
+
+def test_visitor_count_table(template):
+    props = template["Resources"]["VisitorCountTable"]["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert props["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
+    assert props["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
+    assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert template["Resources"]["VisitorCountTable"]["DeletionPolicy"] == "Retain"
+
+
+def test_connections_table(template):
+    props = template["Resources"]["ConnectionsTable"]["Properties"]
+    assert props["BillingMode"] == "PAY_PER_REQUEST"
+    assert props["KeySchema"] == [{"AttributeName": "connectionId", "KeyType": "HASH"}]
+    assert props["AttributeDefinitions"] == [{"AttributeName": "connectionId", "AttributeType": "S"}]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
+
+
+# ---------------------------------------------------------------- functions (DESIGN §2, §6)
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_functions_are_custom_runtime_bootstraps_built_by_make(template, function):
+    resource = template["Resources"][function]
+    assert resource["Type"] == "AWS::Serverless::Function"
+    assert resource["Metadata"]["BuildMethod"] == "makefile"
+    assert function_property(template, function, "Runtime") == "provided.al2023"
+    assert function_property(template, function, "Handler") == "bootstrap"
+    assert function_property(template, function, "Architectures") == [{"Ref": "Architecture"}]
+    assert function_property(template, function, "MemorySize") == 128
+    logging = resource["Properties"]["LoggingConfig"]
+    assert logging["LogFormat"] == "JSON"
+    assert logging["ApplicationLogLevel"] == {"Fn::FindInMap": ["LogLevels", {"Ref": "LogLevel"}, "Application"]}
+    log_group = template["Resources"][logging["LogGroup"]["Ref"]]
+    assert log_group["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+    # Every LOG_LEVEL value maps to one of Lambda's application log levels.
+    levels = template["Mappings"]["LogLevels"]
+    assert sorted(levels) == sorted(template["Parameters"]["LogLevel"]["AllowedValues"])
+    assert {v["Application"] for v in levels.values()} <= {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"}
+
+
+def test_makefile_has_a_build_target_per_function():
+    makefile = (ROOT / "Makefile").read_text()
+    for function in FUNCTIONS:
+        assert f"\nbuild-{function}:" in makefile
+
+
+def test_dbupdater_environment(template):
+    variables = template["Resources"]["DBUpdaterFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables == {
+        "VISITOR_COUNT_TABLE": {"Ref": "VisitorCountTable"},
+        "CONNECTIONS_TABLE": {"Ref": "ConnectionsTable"},
+        "ALLOWED_ORIGINS": {"Ref": "AllowedOrigins"},
+        "LIVE_VIEWERS": {"Ref": "LiveViewers"},
+        "LOG_LEVEL": {"Ref": "LogLevel"},
+    }
+
+
+def test_dbstreamprocessor_environment(template):
+    variables = template["Resources"]["DBStreamProcessorFunction"]["Properties"]["Environment"]["Variables"]
+    assert variables == {
+        "VISITOR_COUNT_TABLE": {"Ref": "VisitorCountTable"},
+        "CONNECTIONS_TABLE": {"Ref": "ConnectionsTable"},
+        "WEBSOCKET_API_ENDPOINT": {
+            "Fn::Sub": "https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"},
+        "FANOUT_CONCURRENCY": {"Ref": "FanoutConcurrency"},
+        "LOG_LEVEL": {"Ref": "LogLevel"},
+    }
+
+
+def test_stream_mapping_settings_and_filter(template):
+    events = template["Resources"]["DBStreamProcessorFunction"]["Properties"]["Events"]
+    (event,) = events.values()
+    assert event["Type"] == "DynamoDB"
+    props = event["Properties"]
+    assert props["Stream"] == {"Fn::GetAtt": ["VisitorCountTable", "StreamArn"]}
+    assert props["StartingPosition"] == "LATEST"
+    assert 1 <= props["MaximumBatchingWindowInSeconds"] <= 5
+    assert 1 <= props["BatchSize"] <= 1000
+    assert 0 <= props["MaximumRetryAttempts"] <= 3
+    assert props["MaximumRecordAgeInSeconds"] == 60
+    assert props["BisectBatchOnFunctionError"] is False
+    (pattern,) = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"Keys": {"id": {"S": ["visitors"]}}}}
+
+
+# ---------------------------------------------------------------- IAM: exact actions, exact resources
+
+def policy_statements(template):
+    """Every IAM statement in the template, with the resource it belongs to."""
+    for name, resource in template["Resources"].items():
+        props = resource.get("Properties", {})
+        documents = []
+        if resource["Type"] == "AWS::IAM::Role":
+            documents += [p["PolicyDocument"] for p in props.get("Policies", [])]
+        if resource["Type"] == "AWS::Serverless::Function":
+            documents += [p for p in props.get("Policies", []) if isinstance(p, dict) and "Statement" in p]
+        for document in documents:
+            for statement in document["Statement"]:
+                yield name, statement
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def resource_text(resource):
+    """The ARN pattern of a resource, with intrinsic references written as ${...}."""
+    if isinstance(resource, str):
+        return resource
+    if "Fn::Sub" in resource:
+        return resource["Fn::Sub"] if isinstance(resource["Fn::Sub"], str) else resource["Fn::Sub"][0]
+    if "Fn::GetAtt" in resource:
+        return "${" + ".".join(resource["Fn::GetAtt"]) + "}"
+    if "Ref" in resource:
+        return "${" + resource["Ref"] + "}"
+    raise AssertionError(f"unexpected resource form {resource}")
+
+
+def test_no_wildcard_actions_and_no_wildcard_resources_for_dynamodb_or_execute_api(template):
+    statements = list(policy_statements(template))
+    assert statements
+    for owner, statement in statements:
+        assert statement["Effect"] == "Allow"
+        actions = as_list(statement["Action"])
+        assert not any("*" in a for a in actions), (owner, actions)
+        if any(a.startswith(("dynamodb:", "execute-api:")) for a in actions):
+            for resource in as_list(statement["Resource"]):
+                text = resource_text(resource)
+                assert text != "*", (owner, statement)
+                # The only wildcards allowed: any connection id, any stream label of this table.
+                assert text.count("*") == 0 or text.endswith(("/@connections/*", "}/stream/*")), (owner, text)
+
+
+def granted(template, role):
+    """{action: {resource text}} for one role."""
+    grants = {}
+    for owner, statement in policy_statements(template):
+        if owner == role:
+            for action in as_list(statement["Action"]):
+                grants.setdefault(action, set()).update(resource_text(r) for r in as_list(statement["Resource"]))
+    return grants
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_functions_use_their_own_role_with_no_managed_policies(template, function):
+    props = template["Resources"][function]["Properties"]
+    role_name = props["Role"]["Fn::GetAtt"][0]
+    assert props["Role"] == {"Fn::GetAtt": [role_name, "Arn"]}
+    assert "Policies" not in props  # SAM would add its own statements and managed policies
+    assert "ManagedPolicyArns" not in template["Resources"][role_name]["Properties"]
+
+
+def test_dbupdater_may_only_write_connections_and_count_visits(template):
+    assert granted(template, "DBUpdaterRole") == {
+        "logs:CreateLogStream": {"${DBUpdaterLogGroup.Arn}"},
+        "logs:PutLogEvents": {"${DBUpdaterLogGroup.Arn}"},
+        # TransactWriteItems is authorised per contained Put/Update/Delete.
+        "dynamodb:PutItem": {"${ConnectionsTable.Arn}", "${VisitorCountTable.Arn}"},
+        "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
+        "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
+        "dynamodb:GetItem": {"${VisitorCountTable.Arn}"},
+    }
+
+
+def test_dbstreamprocessor_may_read_the_stream_scan_connections_and_post_to_them(template):
+    prefix = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${WebSocketApi}/${StageName}"
+    assert granted(template, "DBStreamProcessorRole") == {
+        "logs:CreateLogStream": {"${DBStreamProcessorLogGroup.Arn}"},
+        "logs:PutLogEvents": {"${DBStreamProcessorLogGroup.Arn}"},
+        "dynamodb:DescribeStream": {"${VisitorCountTable.StreamArn}"},
+        "dynamodb:GetRecords": {"${VisitorCountTable.StreamArn}"},
+        "dynamodb:GetShardIterator": {"${VisitorCountTable.StreamArn}"},
+        "dynamodb:ListStreams": {"${VisitorCountTable.Arn}/stream/*"},
+        "dynamodb:Scan": {"${ConnectionsTable.Arn}"},
+        "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
+        "execute-api:ManageConnections": {prefix + "/POST/@connections/*", prefix + "/DELETE/@connections/*"},
+    }
+
+
+# ---------------------------------------------------------------- parameters and outputs
+
+def test_parameters(template):
+    assert {"StageName", "AllowedOrigins", "LiveViewers", "ThrottlingRateLimit", "ThrottlingBurstLimit",
+            "LogRetentionDays", "Architecture", "LogLevel", "FanoutConcurrency"} <= set(template["Parameters"])
+    assert template["Parameters"]["Architecture"]["AllowedValues"] == ["x86_64", "arm64"]
+    assert template["Parameters"]["LiveViewers"]["Default"] == "false"
+    assert template["Parameters"]["FanoutConcurrency"]["Default"] == 64
+
+
+def test_outputs(template):
+    outputs = template["Outputs"]
+    host = "${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"
+    assert outputs["WebSocketURL"]["Value"] == {"Fn::Sub": "wss://" + host}
+    assert outputs["ManagementApiEndpoint"]["Value"] == {"Fn::Sub": "https://" + host}
+    assert outputs["VisitorCountTableName"]["Value"] == {"Ref": "VisitorCountTable"}
+    assert outputs["ConnectionsTableName"]["Value"] == {"Ref": "ConnectionsTable"}

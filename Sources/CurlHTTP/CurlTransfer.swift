@@ -3,17 +3,20 @@ import CCurl
 /// One libcurl easy handle, configured per request and reused across requests.
 ///
 /// `curl_easy_reset` clears the options but keeps the handle's connection cache, so reusing a
-/// transfer keeps the TCP (and TLS) connection alive between requests to the same host.
-/// Shared by the blocking client and the multi pool; not thread-safe.
+/// transfer keeps the TCP (and TLS) connection alive between requests to the same host. Inside a
+/// multi handle the multi's connection cache is used instead, with the same effect.
+/// Shared by the blocking client and the multi pool; not thread-safe (confined to its owner's thread).
 final class CurlTransfer {
     let handle: UnsafeMutableRawPointer
     private(set) var request: HTTPRequest?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var body: [UInt8] = []
     private var responseHeaders: [(String, String)] = []
-    private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+    /// curl writes a failure's detail here; allocated once so its address stays valid for curl.
+    private let errorBuffer: UnsafeMutablePointer<CChar>
     /// The request body, kept alive and at a stable address while curl reads it.
     private var requestBody: UnsafeMutableRawBufferPointer?
+    private let connectTimeoutMilliseconds: Int
 
     init(connectTimeout: Duration) throws(HTTPClientError) {
         try CurlTransfer.loadLibrary()
@@ -21,22 +24,22 @@ final class CurlTransfer {
             throw HTTPClientError(code: .libraryUnavailable, message: "curl_easy_init failed", target: "-")
         }
         self.handle = handle
-        self.connectTimeoutMilliseconds = connectTimeout.milliseconds
+        // 0 would mean curl's default of 300 s, so the shortest limit is 1 ms.
+        connectTimeoutMilliseconds = max(1, connectTimeout.milliseconds)
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
 
     deinit {
         clear()
         vc_easy_cleanup(handle)
+        errorBuffer.deallocate()
     }
-
-    private let connectTimeoutMilliseconds: Int
 
     static func loadLibrary() throws(HTTPClientError) {
         var message = [CChar](repeating: 0, count: 256)
         if vc_curl_load(&message, message.count) != 0 {
-            throw HTTPClientError(
-                code: .libraryUnavailable, message: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
-                target: "-")
+            throw HTTPClientError(code: .libraryUnavailable, message: String(cChars: message), target: "-")
         }
     }
 
@@ -46,6 +49,7 @@ final class CurlTransfer {
         vc_easy_reset(handle)
         self.request = request
         let target = Self.target(of: request.url)
+        try Self.validate(request, target: target)
         func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
             if code != CURLE_OK {
                 throw HTTPClientError(
@@ -63,11 +67,12 @@ final class CurlTransfer {
         try check(vc_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1), "keepalive")
         try check(vc_easy_setopt_long(handle, CURLOPT_TCP_NODELAY, 1), "nodelay")
         try check(vc_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMilliseconds), "connect timeout")
+        // 0 = no limit (the Runtime API's long poll); any given limit is at least 1 ms.
         try check(vc_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.map { max(1, $0.milliseconds) } ?? 0), "timeout")
-        try errorBuffer.withUnsafeMutableBufferPointer { buffer throws(HTTPClientError) in
-            buffer[0] = 0
-            try check(vc_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, buffer.baseAddress), "error buffer")
-        }
+        errorBuffer[0] = 0
+        try check(vc_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
+        // Redirects are not followed (curl's default after reset): AWS endpoints do not redirect, and a
+        // followed redirect would resend signed headers to another host.
 
         switch request.method {
         case .get: try check(vc_easy_setopt_long(handle, CURLOPT_HTTPGET, 1), "GET")
@@ -76,7 +81,8 @@ final class CurlTransfer {
             if request.method != .post {
                 try check(vc_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue), "method")
             }
-            if request.method == .post || !request.body.isEmpty {
+            // POST and PUT always carry a body (`Content-Length: 0` when empty); DELETE only when given one.
+            if request.method != .delete || !request.body.isEmpty {
                 let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, request.body.count), alignment: 1)
                 request.body.withUnsafeBytes { copy.copyMemory(from: $0) }
                 requestBody = copy
@@ -85,17 +91,16 @@ final class CurlTransfer {
             }
         }
 
-        var list: UnsafeMutablePointer<curl_slist>?
         for field in request.headers {
-            list = vc_slist_append(list, "\(field.name): \(field.value)")
+            // "Name;" is curl's way to send a header with an empty value ("Name:" would remove it).
+            appendHeader(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
         }
         // curl would add `Expect: 100-continue` (a round trip) and a form content type; neither is wanted.
-        list = vc_slist_append(list, "Expect:")
+        appendHeader("Expect:")
         if request.headers["content-type"] == nil {
-            list = vc_slist_append(list, "Content-Type:")
+            appendHeader("Content-Type:")
         }
-        headerList = list
-        try check(vc_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, list), "headers")
+        try check(vc_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "headers")
 
         let me = Unmanaged.passUnretained(self).toOpaque()
         try check(vc_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody), "write callback")
@@ -109,7 +114,7 @@ final class CurlTransfer {
         defer { clear() }
         let target = Self.target(of: request?.url ?? "")
         guard code == CURLE_OK else {
-            let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: vc_easy_strerror(code)) : detail
             return .failure(HTTPClientError(code: Self.classify(code), curlCode: Int(code.rawValue), message: message, target: target))
         }
@@ -118,11 +123,24 @@ final class CurlTransfer {
         return .success(HTTPResponse(status: status, headers: HTTPHeaders(responseHeaders), body: body))
     }
 
+    /// Ends a transfer that will not run to completion (the pool's deadline passed): the handle must
+    /// already be out of any multi handle. Frees per-request memory and returns a `.timeout` error.
+    func abandon(_ message: String) -> HTTPClientError {
+        defer { clear() }
+        return HTTPClientError(code: .timeout, message: message, target: Self.target(of: request?.url ?? ""))
+    }
+
+    private func appendHeader(_ line: String) {
+        // A nil result means curl could not allocate; keep the list so far rather than leak it.
+        if let list = vc_slist_append(headerList, line) { headerList = list }
+    }
+
     private func clear() {
         if let headerList { vc_slist_free_all(headerList) }
         headerList = nil
         requestBody?.deallocate()
         requestBody = nil
+        request = nil
         body = []
         responseHeaders = []
     }
@@ -131,45 +149,31 @@ final class CurlTransfer {
         body.append(contentsOf: bytes)
     }
 
+    /// curl hands every header line of every response it reads, including interim ones (100 Continue)
+    /// and, with chunked encoding, trailers; only the final response's fields are kept.
     fileprivate func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = String(decoding: bytes, as: UTF8.self)
+        var line = Substring(String(decoding: bytes, as: UTF8.self))
+        // "\r\n" is one Character in Swift, so all three are needed.
         while line.last == "\n" || line.last == "\r" || line.last == "\r\n" { line.removeLast() }
         if line.hasPrefix("HTTP/") {
-            // A new status line: an interim 100 Continue came before, or this is the final response.
+            // A new status line: an interim 1xx response came before, or this is the final response.
             responseHeaders = []
+            return
+        }
+        if line.first == " " || line.first == "\t", !responseHeaders.isEmpty {
+            // Obsolete line folding (RFC 9112 §5.2): the line continues the previous field's value.
+            let last = responseHeaders.count - 1
+            responseHeaders[last].1 += " " + line.trimmingSpaces()
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = String(line[..<colon])
         let value = line[line.index(after: colon)...].trimmingSpaces()
         responseHeaders.append((name, value))
-    }
-
-    static func classify(_ code: CURLcode) -> HTTPClientError.Code {
-        switch code {
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: .dns
-        case CURLE_COULDNT_CONNECT: .connect
-        case CURLE_OPERATION_TIMEDOUT: .timeout
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ISSUER_ERROR,
-            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_CRL_BADFILE, CURLE_USE_SSL_FAILED:
-            .tls
-        case CURLE_SEND_ERROR: .send
-        case CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_WEIRD_SERVER_REPLY, CURLE_HTTP2,
-            CURLE_HTTP2_STREAM:
-            .receive
-        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_BAD_FUNCTION_ARGUMENT: .invalidRequest
-        default: .other
+        // Size the body buffer once when the length is announced (capped: the header is untrusted).
+        if name.count == 14, name.lowercased() == "content-length", let length = Int(value), length > 0 {
+            body.reserveCapacity(min(length, 1 << 24))
         }
-    }
-
-    /// `scheme://host:port` of a URL, for error messages: never the path or query.
-    static func target(of url: String) -> String {
-        guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return "?" }
-        let rest = url[url.index(colon, offsetBy: 3)...]
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
-        return String(url[..<colon]) + "://" + hostPort
     }
 }
 
@@ -185,21 +189,4 @@ private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, 
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     transfer.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
     return size * count
-}
-
-extension Duration {
-    /// Whole milliseconds, rounded down.
-    var milliseconds: Int {
-        let (seconds, attoseconds) = components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> String {
-        var s = self
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        while s.last == " " || s.last == "\t" { s.removeLast() }
-        return String(s)
-    }
 }

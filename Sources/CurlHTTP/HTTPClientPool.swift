@@ -1,64 +1,178 @@
-// TEMPORARY STAND-IN written by the aws helper so AWSClient can build before the http helper's pool
-// lands. Same API as /work/api-contracts.md, but runs the jobs ONE AT A TIME over one HTTPClient.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import CCurl
 
-/// What to do after an attempt.
-public enum PoolDecision: Sendable {
-    /// The job is finished.
+/// What `HTTPClientPool.run` does with a job after one of its attempts finished.
+public enum PoolDecision: Sendable, Equatable {
+    /// The job is finished; no further attempt.
     case done
-    /// Try the job again after the delay.
+    /// Start another attempt once `after` has passed (a zero or negative delay retries at once),
+    /// unless that would be at or after the run's deadline.
     case retry(after: Duration)
 }
 
-/// Stand-in pool: sequential.
+/// Runs many HTTP requests at once over libcurl's multi interface, on the calling thread.
+///
+/// A fixed set of `maxInFlight` easy handles is reused for every attempt, and the multi handle keeps at
+/// least that many idle connections, so a fan-out of thousands of requests to one host runs over at most
+/// `maxInFlight` keep-alive connections. Retries are scheduled on a timer queue and polled for together
+/// with the sockets (`curl_multi_poll`), so waiting for a retry never blocks other transfers.
+///
+/// Thread confinement: not Sendable. Create, use and release a pool on one thread; `run` blocks that
+/// thread and calls `makeRequest` and `onResult` on it. `run` is not re-entrant (do not call it from
+/// the callbacks). The pool is meant to live as long as the process, so its connections are reused
+/// across runs (and across Lambda invocations).
 public final class HTTPClientPool {
-    private let client: HTTPClient
+    let multi: UnsafeMutableRawPointer
+    let transfers: [CurlTransfer]
+    /// Which transfer an easy handle belongs to (the set of handles never changes).
+    let slotOfHandle: [UnsafeMutableRawPointer: Int]
+    let clock = ContinuousClock()
+    var isRunning = false
 
-    /// Creates the pool.
+    /// - Parameters:
+    ///   - maxInFlight: the most transfers (and so connections per host) at once; at least 1.
+    ///   - connectTimeout: limit for establishing each connection (TCP and TLS).
     public init(maxInFlight: Int, connectTimeout: Duration = .seconds(3)) throws(HTTPClientError) {
-        client = try HTTPClient(connectTimeout: connectTimeout)
+        guard maxInFlight >= 1 else {
+            throw HTTPClientError(code: .invalidRequest, message: "maxInFlight must be at least 1, not \(maxInFlight)", target: "-")
+        }
+        try CurlTransfer.loadLibrary()
+        guard let multi = vc_multi_init() else {
+            throw HTTPClientError(code: .libraryUnavailable, message: "curl_multi_init failed", target: "-")
+        }
+        var transfers: [CurlTransfer] = []
+        transfers.reserveCapacity(maxInFlight)
+        do {
+            for _ in 0..<maxInFlight { transfers.append(try CurlTransfer(connectTimeout: connectTimeout)) }
+        } catch {
+            _ = vc_multi_cleanup(multi)
+            throw error
+        }
+        // Keep an idle connection for every transfer slot; curl's default cache (4 × handles added
+        // so far) could otherwise close connections a later attempt would reuse.
+        _ = vc_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxInFlight)
+        self.multi = multi
+        self.transfers = transfers
+        slotOfHandle = Dictionary(uniqueKeysWithValues: transfers.enumerated().map { ($0.element.handle, $0.offset) })
     }
 
-    /// Runs every job (sequentially in this stand-in).
+    deinit {
+        // `run` always removes its handles before returning; the easy handles are cleaned up when
+        // `transfers` is released, after the multi handle, as curl allows once they are removed.
+        _ = vc_multi_cleanup(multi)
+    }
+
+    /// The most transfers that run at once.
+    public var maxInFlight: Int { transfers.count }
+
+    /// Runs every job with at most `maxInFlight` transfers at once over reused connections.
+    ///
+    /// - `makeRequest` is called for each attempt, just before it starts (so a retry can be re-signed).
+    /// - `onResult` is called on the calling thread as each attempt finishes, with the attempt number
+    ///   (1 for the first). Any HTTP status is a `.success`; `.failure` means no response arrived.
+    ///   `.retry(after:)` schedules another attempt after that delay; `.done` ends the job.
+    /// - Attempts that cannot start or finish before `deadline` end with an `HTTPClientError` of code
+    ///   `.timeout`, and their decision is ignored: in-flight transfers are aborted when the deadline
+    ///   passes, and a retry that would start at or after it is reported at once (with its own attempt
+    ///   number) instead of being scheduled. So each job's last `onResult` call is final, and every job
+    ///   gets at least one. A job that never started has the target "-" in that error.
+    /// - Attempts start in the order they became ready: every job's first attempt before any retry.
+    ///
+    /// Returns when every job is done. Without a deadline, the callers' retry decisions and the
+    /// requests' own timeouts must bound the run.
     public func run<Job>(
         _ jobs: [Job], deadline: ContinuousClock.Instant?,
         makeRequest: (Job) -> HTTPRequest,
         onResult: (Job, Result<HTTPResponse, HTTPClientError>, _ attempt: Int) -> PoolDecision
     ) {
-        var queue: [(job: Job, attempt: Int, notBefore: ContinuousClock.Instant)] = jobs.map { ($0, 1, .now) }
-        while !queue.isEmpty {
-            let index = queue.indices.min { queue[$0].notBefore < queue[$1].notBefore }!
-            let entry = queue.remove(at: index)
-            let wait = ContinuousClock.now.duration(to: entry.notBefore)
-            if wait > .zero {
-                let (s, a) = wait.components
-                var ts = timespec(tv_sec: Int(s), tv_nsec: Int(a / 1_000_000_000))
-                nanosleep(&ts, nil)
-            }
-            let result: Result<HTTPResponse, HTTPClientError>
-            if let deadline, ContinuousClock.now >= deadline {
-                result = .failure(HTTPClientError(code: .timeout, message: "deadline passed", target: "-"))
+        precondition(!isRunning, "HTTPClientPool.run is not re-entrant")
+        isRunning = true
+        defer { isRunning = false }
+        var state = RunState(slots: transfers.count, jobs: jobs.count)
+
+        /// Hands a finished attempt to the caller and acts on its decision.
+        func report(_ attempt: PendingAttempt, _ result: Result<HTTPResponse, HTTPClientError>) {
+            let decision = onResult(jobs[attempt.job], result, attempt.attempt)
+            guard case .retry(let delay) = decision else { return }
+            let url = attempt.previousURL
+            let next = PendingAttempt(job: attempt.job, attempt: attempt.attempt + 1, previousURL: url)
+            let due = clock.now.advanced(by: max(.zero, delay))
+            if let deadline, due >= deadline {
+                let error = Self.deadlineError("the retry would start after the deadline", url: url)
+                _ = onResult(jobs[attempt.job], .failure(error), next.attempt)
+            } else if delay <= .zero {
+                state.ready.append(next)
             } else {
-                var request = makeRequest(entry.job)
-                if let deadline {
-                    let left = ContinuousClock.now.duration(to: deadline)
-                    request.timeout = min(request.timeout ?? left, left)
+                state.timers.insert(next, due: due)
+            }
+        }
+
+        /// Starts `attempt` on a free transfer; a request curl refuses is reported at once.
+        func start(_ attempt: PendingAttempt, slot: Int) {
+            let transfer = transfers[slot]
+            let request = makeRequest(jobs[attempt.job])
+            // The URL is kept for an error target should a retry of this job never start.
+            let started = PendingAttempt(job: attempt.job, attempt: attempt.attempt, previousURL: request.url)
+            do {
+                try transfer.prepare(request)
+            } catch {
+                state.freeSlots.append(slot)
+                report(started, .failure(error))
+                return
+            }
+            let code = vc_multi_add_handle(multi, transfer.handle)
+            guard code == CURLM_OK else {
+                var error = transfer.abandon("")
+                error.code = .other
+                error.message = "curl_multi_add_handle: \(String(cString: vc_multi_strerror(code)))"
+                state.freeSlots.append(slot)
+                report(started, .failure(error))
+                return
+            }
+            state.inFlight[slot] = started
+            state.busy += 1
+        }
+
+        while true {
+            let now = clock.now
+            if let deadline, now >= deadline {
+                // Decisions are ignored from here on, so the caller is called directly.
+                expire(&state, jobs: jobs.count) { _ = onResult(jobs[$0.job], $1, $0.attempt) }
+                return
+            }
+            while let due = state.timers.popDue(at: now) { state.ready.append(due) }
+            while let slot = state.freeSlots.last, let next = state.nextToStart(jobs: jobs.count) {
+                state.freeSlots.removeLast()
+                start(next, slot: slot)
+            }
+            if state.isFinished(jobs: jobs.count) { return }
+
+            var running: Int32 = 0
+            let performCode = vc_multi_perform(multi, &running)
+            var finished = 0
+            var easy: UnsafeMutableRawPointer?
+            var result = CURLE_OK
+            while vc_multi_next_done(multi, &easy, &result) == 1 {
+                guard let easy, let slot = slotOfHandle[easy], let attempt = state.inFlight[slot] else { continue }
+                let outcome = complete(slot, code: result, state: &state)
+                finished += 1
+                report(attempt, outcome)
+            }
+            if performCode != CURLM_OK && performCode != CURLM_CALL_MULTI_PERFORM {
+                // The multi handle itself failed (out of memory, corrupted state): end what is in flight
+                // rather than wait for transfers that may never finish.
+                let message = "curl_multi_perform: \(String(cString: vc_multi_strerror(performCode)))"
+                for (slot, attempt) in state.inFlight.enumerated() {
+                    guard let attempt else { continue }
+                    var error = abort(slot, message: message, state: &state)
+                    error.code = .other
+                    finished += 1
+                    report(attempt, .failure(error))
                 }
-                do { result = .success(try client.execute(request)) } catch { result = .failure(error) }
             }
-            let timedOutByDeadline: Bool
-            if case .failure(let error) = result, error.code == .timeout, let deadline, ContinuousClock.now >= deadline {
-                timedOutByDeadline = true
-            } else {
-                timedOutByDeadline = false
-            }
-            if case .retry(let after) = onResult(entry.job, result, entry.attempt), !timedOutByDeadline {
-                queue.append((entry.job, entry.attempt + 1, .now.advanced(by: after)))
-            }
+            // Freed transfers start their next attempt before anything waits.
+            if finished > 0 { continue }
+            var ready: Int32 = 0
+            _ = vc_multi_poll(multi, pollTimeout(state, deadline: deadline), &ready)
         }
     }
 }

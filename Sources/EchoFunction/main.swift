@@ -1,1 +1,49 @@
-print("EchoFunction")
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import LambdaRuntime
+
+/// Echoes the raw event. A few events exercise the runtime's paths in process tests:
+/// `fail:<message>` throws, `size:<n>` answers n bytes, `env:trace` answers `_X_AMZN_TRACE_ID`,
+/// `context` answers the request id, the ARN and whether time remains.
+struct Echo: RawLambdaHandler {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
+        let text = String(decoding: event, as: UTF8.self)
+        if text.hasPrefix("fail:") { throw Failure(description: String(text.dropFirst(5))) }
+        if text.hasPrefix("size:"), let count = Int(text.dropFirst(5)) { return [UInt8](repeating: 0x61, count: count) }
+        if text == "env:trace" { return Array((environment(RuntimeAPI.traceIDVariable) ?? "").utf8) }
+        if text == "context" {
+            return Array("\(context.requestID) \(context.invokedFunctionARN) \(context.remainingTime() > .zero)".utf8)
+        }
+        return event
+    }
+}
+
+/// The typed variant (`ECHO_MODE=typed`): `{"message": "..."}` in, `{"echo": "..."}` out.
+struct TypedEcho: LambdaHandler {
+    struct Event: Decodable { var message: String }
+    struct Output: Encodable { var echo: String }
+
+    func handle(_ event: Event, context: LambdaContext) throws -> Output {
+        Output(echo: event.message)
+    }
+}
+
+func environment(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
+if environment("ECHO_MODE") == "typed" {
+    LambdaRuntime.run { TypedEcho() }
+}
+// `ECHO_INIT_FAIL=1` makes the handler factory throw, to exercise /init/error.
+LambdaRuntime.run(raw: { () throws -> Echo in
+    if environment("ECHO_INIT_FAIL") == "1" { throw Echo.Failure(description: "ECHO_INIT_FAIL is set") }
+    return Echo()
+})

@@ -1,0 +1,84 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few process-level calls the runtime makes, in one place (libc, no Foundation).
+enum ProcessGlue {
+    /// The value of an environment variable, or nil.
+    static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+
+    /// Sets (or, for nil, removes) an environment variable for this process.
+    static func setEnvironment(_ name: String, _ value: String?) {
+        if let value {
+            setenv(name, value, 1)
+        } else {
+            unsetenv(name)
+        }
+    }
+
+    /// Writes all bytes to a file descriptor with `write(2)`, unbuffered: Lambda captures stdout through a
+    /// pipe, where stdio would hold lines back until its buffer fills.
+    static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                #if canImport(Darwin)
+                let written = Darwin.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                #elseif canImport(Musl)
+                let written = Musl.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                #else
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                #endif
+                if written > 0 {
+                    offset += written
+                } else if written < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return  // stdout closed: nothing sensible left to do with a log line
+                }
+            }
+        }
+    }
+
+    /// Writes a line to stderr (messages for whoever started the process).
+    static func printError(_ message: String) {
+        write(Array((message + "\n").utf8), to: 2)
+    }
+
+    /// Blocks the thread for `duration` (the loop is synchronous by design).
+    static func sleep(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        guard seconds > 0 || attoseconds > 0 else { return }
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR {
+            request = remaining
+        }
+    }
+
+    /// Unblocks every signal. A process inherits its parent's signal mask across `exec`; a parent that
+    /// spawns from a thread with signals blocked (NIO and Dispatch threads do) would leave the function
+    /// deaf to SIGTERM. On Lambda the mask is already empty; locally this makes it so.
+    static func unblockSignals() {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        sigprocmask(SIG_SETMASK, &empty, nil)
+    }
+
+    /// Ends the process with `status`.
+    static func exit(_ status: Int32) -> Never {
+        #if canImport(Darwin)
+        Darwin.exit(status)
+        #elseif canImport(Musl)
+        Musl.exit(status)
+        #else
+        Glibc.exit(status)
+        #endif
+    }
+}

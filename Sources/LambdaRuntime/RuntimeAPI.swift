@@ -1,0 +1,90 @@
+/// Wire constants of the Lambda Runtime API, version 2018-06-01.
+///
+/// See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html. Kept in one namespace so the
+/// loop, the curl client and the tests agree on every path, header and error type.
+public enum RuntimeAPI {
+    /// The API version prefix every path starts with.
+    public static let version = "2018-06-01"
+
+    /// Environment variable holding `host:port` of the Runtime API (set by Lambda or the local gateway).
+    public static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
+
+    /// Largest response Lambda accepts for a synchronous invocation: "6 MB" means 6,291,556 bytes.
+    /// https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+    public static let maxResponseBytes = 6_291_556
+
+    /// Request paths, relative to `http://{AWS_LAMBDA_RUNTIME_API}`.
+    public enum Path {
+        /// `GET`: long-polls for the next invocation. Must be called without a timeout.
+        public static let next = "/\(version)/runtime/invocation/next"
+        /// `POST`: reports a failure during initialisation; Lambda then ends the environment.
+        public static let initError = "/\(version)/runtime/init/error"
+
+        /// `POST`: the function's result for one invocation.
+        public static func response(_ requestID: String) -> String {
+            "/\(version)/runtime/invocation/\(percentEncoded(requestID))/response"
+        }
+
+        /// `POST`: the function's error for one invocation.
+        public static func error(_ requestID: String) -> String {
+            "/\(version)/runtime/invocation/\(percentEncoded(requestID))/error"
+        }
+
+        /// Request ids are UUIDs on AWS; anything else is still put on the wire safely as one path segment.
+        static func percentEncoded(_ segment: String) -> String {
+            var out = ""
+            for byte in segment.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                    UInt8(ascii: "~"):
+                    out.unicodeScalars.append(Unicode.Scalar(byte))
+                default:
+                    out += "%" + hexDigit(byte >> 4) + hexDigit(byte & 0x0F)
+                }
+            }
+            return out
+        }
+
+        private static func hexDigit(_ nibble: UInt8) -> String {
+            String(Unicode.Scalar(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10))
+        }
+    }
+
+    /// Header names. `/next` answers with the invocation headers; error posts carry the error type.
+    public enum Header {
+        /// The invocation's request id, e.g. `8476a536-e9f4-11e8-9739-2dfe598c3fcd`.
+        public static let requestID = "Lambda-Runtime-Aws-Request-Id"
+        /// When the invocation times out, in Unix epoch milliseconds.
+        public static let deadline = "Lambda-Runtime-Deadline-Ms"
+        /// ARN of the function, version or alias invoked.
+        public static let invokedFunctionARN = "Lambda-Runtime-Invoked-Function-Arn"
+        /// The X-Ray tracing header, e.g. `Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1`.
+        public static let traceID = "Lambda-Runtime-Trace-Id"
+        /// Client application data, for invocations from the AWS Mobile SDK.
+        public static let clientContext = "Lambda-Runtime-Client-Context"
+        /// Amazon Cognito identity data, for invocations from the AWS Mobile SDK.
+        public static let cognitoIdentity = "Lambda-Runtime-Cognito-Identity"
+        /// On `/error` and `/init/error`: the error type, recommended as `Category.Reason`.
+        public static let functionErrorType = "Lambda-Runtime-Function-Error-Type"
+    }
+
+    /// The environment variable the X-Ray SDKs read the current trace header from.
+    public static let traceIDVariable = "_X_AMZN_TRACE_ID"
+
+    /// Error types the runtime itself reports (handler errors use the thrown type's name).
+    public enum ErrorType {
+        /// The event could not be decoded into the handler's `Event` type.
+        public static let eventDecoding = "Runtime.EventDecodingError"
+        /// The handler's output could not be encoded.
+        public static let responseEncoding = "Runtime.ResponseEncodingError"
+        /// `/next` answered without a required header or with an invalid one.
+        public static let invalidInvocation = "Runtime.InvalidInvocation"
+        /// The Runtime API refused the response (413 for a response over the size limit); Lambda's own name.
+        public static let responseTooLarge = "Function.ResponseSizeTooLarge"
+        /// The Runtime API refused the response for another reason.
+        public static let responseRejected = "Runtime.ResponseRejected"
+        /// Missing or invalid configuration at start.
+        public static let configuration = "Runtime.InvalidConfiguration"
+    }
+}

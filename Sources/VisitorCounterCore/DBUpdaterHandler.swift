@@ -1,0 +1,79 @@
+import LambdaEvents
+import LambdaRuntime
+
+/// DBUpdater: the WebSocket routes `$connect`, `$disconnect` and `sync` (DESIGN §5).
+public struct DBUpdaterHandler: LambdaHandler {
+    public typealias Event = APIGatewayWebSocketRequest
+    public typealias Output = APIGatewayWebSocketResponse
+
+    public let configuration: FunctionConfiguration
+    public let store: any CounterStore
+
+    public init(configuration: FunctionConfiguration, store: any CounterStore) {
+        self.configuration = configuration
+        self.store = store
+    }
+
+    public func handle(_ event: APIGatewayWebSocketRequest, context: LambdaContext) throws -> APIGatewayWebSocketResponse {
+        // Leave time to report the result: a store call must not run into Lambda's own timeout.
+        let deadline = context.deadlineInstant - .milliseconds(200)
+        switch event.requestContext.routeKey {
+        case "$connect":
+            return try connect(event, context: context, deadline: deadline)
+        case "$disconnect":
+            let id = try Self.connectionId(of: event)
+            try store.disconnect(connectionId: id, liveViewers: configuration.liveViewers, deadline: deadline)
+            return APIGatewayWebSocketResponse(statusCode: 200)
+        case "sync":
+            let counter = try store.readCounter(deadline: deadline)
+            guard let message = CounterMessage(visits: counter.visits, live: configuration.liveViewers ? counter.live : nil) else {
+                throw VisitorCounterError(.storage, "the counter item holds a value that is not a count")
+            }
+            return APIGatewayWebSocketResponse(statusCode: 200, body: message.json)
+        default:
+            context.logger.warn("unknown route", ["routeKey": .string(event.requestContext.routeKey)])
+            return APIGatewayWebSocketResponse(statusCode: 400)
+        }
+    }
+
+    private func connect(
+        _ event: APIGatewayWebSocketRequest, context: LambdaContext, deadline: ContinuousClock.Instant
+    ) throws -> APIGatewayWebSocketResponse {
+        let id = try Self.connectionId(of: event)
+        guard configuration.allows(origin: event.header("Origin")) else {
+            context.logger.info("origin refused", ["origin": .string(String((event.header("Origin") ?? "none").prefix(200)))])
+            return APIGatewayWebSocketResponse(statusCode: 403)
+        }
+        var visitId: String?
+        if let visit = event.queryParameter("visit") {
+            guard Self.isValidVisitId(visit) else {
+                context.logger.info("malformed visit id refused")
+                return APIGatewayWebSocketResponse(statusCode: 400)
+            }
+            visitId = visit
+        }
+        let connection = NewConnection(
+            connectionId: id, connectedAt: event.requestContext.connectedAt, visitId: visitId,
+            liveViewers: configuration.liveViewers)
+        let outcome = try store.connect(connection, deadline: deadline)
+        context.logger.debug("connected", ["outcome": .string("\(outcome)")])
+        return APIGatewayWebSocketResponse(statusCode: 200)
+    }
+
+    /// API Gateway connection ids are short base64 strings; anything else is a malformed event.
+    static func connectionId(of event: APIGatewayWebSocketRequest) throws(VisitorCounterError) -> String {
+        let id = event.requestContext.connectionId
+        guard !id.isEmpty, id.utf8.count <= 128,
+            id.utf8.allSatisfy({ $0.isASCIIAlphanumeric || "+/=_-".utf8.contains($0) })
+        else {
+            throw VisitorCounterError(.invalidEvent, "the event has no valid requestContext.connectionId")
+        }
+        return id
+    }
+
+    /// A visit id is 8–64 URL-safe characters (the page makes 22 from 16 random bytes).
+    static func isValidVisitId(_ visit: String) -> Bool {
+        (8...64).contains(visit.utf8.count)
+            && visit.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") }
+    }
+}

@@ -1,0 +1,92 @@
+import Synchronization
+import VisitorCounterCore
+
+/// The in-memory fake of `CounterStore`, with the same rules as the DynamoDB store: a connection is
+/// written once, a visit marker counts once, live follows the connections.
+final class InMemoryCounterStore: CounterStore, Sendable {
+    struct State {
+        var visits = 0
+        var live: Int?
+        var markers: Set<String> = []
+        var connections: [String: Int64] = [:]
+        var removed: [String] = []
+        var failNextConnections = false
+    }
+
+    let state = Mutex(State())
+
+    func connect(_ connection: NewConnection, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> ConnectOutcome {
+        state.withLock { s in
+            if s.connections[connection.connectionId] != nil { return .alreadyConnected }
+            s.connections[connection.connectionId] = connection.connectedAt
+            if connection.liveViewers { s.live = (s.live ?? 0) + 1 }
+            if let visit = connection.visitId {
+                guard s.markers.insert(visit).inserted else { return .repeatVisit }
+            }
+            s.visits += 1
+            return .counted
+        }
+    }
+
+    func disconnect(connectionId: String, liveViewers: Bool, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+        state.withLock { s in
+            guard s.connections.removeValue(forKey: connectionId) != nil else { return }
+            if liveViewers { s.live = (s.live ?? 0) - 1 }
+        }
+    }
+
+    func readCounter(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> CounterSnapshot {
+        state.withLock { CounterSnapshot(visits: String($0.visits), live: $0.live.map(String.init)) }
+    }
+
+    func connections(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> [StoredConnection] {
+        try state.withLock { s throws(VisitorCounterError) in
+            if s.failNextConnections {
+                s.failNextConnections = false
+                throw VisitorCounterError(.storage, "scan failed")
+            }
+            return s.connections.map { StoredConnection(connectionId: $0.key, connectedAt: $0.value) }
+                .sorted { $0.connectionId < $1.connectionId }
+        }
+    }
+
+    func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+        state.withLock { s in
+            s.connections.removeValue(forKey: connectionId)
+            s.removed.append(connectionId)
+        }
+    }
+}
+
+/// The in-memory fake of `PushChannel`: records every message per connection; chosen ids answer 410
+/// or fail; `maxInFlight` is what the broadcast asked for.
+final class RecordingPushChannel: PushChannel, Sendable {
+    struct State {
+        var received: [String: [String]] = [:]
+        var gone: Set<String> = []
+        var failing: Set<String> = []
+        var broadcasts = 0
+        var concurrency: [Int] = []
+    }
+
+    let state = Mutex(State())
+
+    func broadcast(_ message: [UInt8], to connectionIds: [String], concurrency: Int, deadline: ContinuousClock.Instant) -> PushReport {
+        state.withLock { s in
+            s.broadcasts += 1
+            s.concurrency.append(concurrency)
+            var report = PushReport()
+            for id in connectionIds {
+                if s.gone.contains(id) {
+                    report.gone.append(id)
+                } else if s.failing.contains(id) {
+                    report.failed += 1
+                } else {
+                    s.received[id, default: []].append(String(decoding: message, as: UTF8.self))
+                    report.sent += 1
+                }
+            }
+            return report
+        }
+    }
+}

@@ -79,9 +79,13 @@ if !coreOnly {
         .executableTarget(
             name: "LocalGateway",
             dependencies: [
-                "RuntimeAPIServer", "AWSClient", "SigV4", "LambdaEvents",
+                "RuntimeAPIServer", "AWSClient", "SigV4",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -201,3 +201,19 @@ def test_refused_origin_and_port_in_use(stack):
         assert "status=403" in strict.text()
     finally:
         strict.stop()
+
+
+def test_tables_are_created_as_the_template_declares_them(stack):
+    """Local and deployed never drift: the gateway made the tables from template.yaml's definitions."""
+    moto, gateway = stack
+    assert gateway.tables, "template.yaml is missing: the local stack reads its tables from it"
+    declared = json.loads(gateway.tables.read_text())
+    client = moto.dynamodb()
+    for table in declared["tables"]:
+        described = client.describe_table(TableName=table["name"])["Table"]
+        assert described["KeySchema"] == table["keySchema"]
+        assert (described.get("StreamSpecification") or {}).get("StreamViewType") == table["streamViewType"]
+        ttl = client.describe_time_to_live(TableName=table["name"])["TimeToLiveDescription"]
+        assert ttl.get("AttributeName") == table["ttlAttribute"]
+    assert declared["stream"]["table"] == "VisitorCount" and declared["stream"]["filters"]
+    assert {"$connect", "$disconnect", "sync"} <= {route["routeKey"] for route in declared["routes"]}

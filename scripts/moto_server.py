@@ -20,7 +20,7 @@ import sys
 import threading
 
 # The bootstrap below uses exactly this many unsigned actions; every later request must be signed.
-FREE_ACTIONS = 4
+FREE_ACTIONS = 5
 os.environ.setdefault("INITIAL_NO_AUTH_ACTION_COUNT", str(FREE_ACTIONS))
 
 ALLOW_ALL_TEST_POLICY = {
@@ -90,6 +90,9 @@ def bootstrap_credentials(endpoint, region):
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}]}
     role = iam.create_role(RoleName="visitor-counter-function",  # free action 4
                            AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    # The role needs the same permissions, or every call made with the session credentials is denied.
+    iam.put_role_policy(RoleName="visitor-counter-function", PolicyName="test",  # free action 5
+                        PolicyDocument=json.dumps(ALLOW_ALL_TEST_POLICY))
     # From here on every request is signed and checked.
     sts = client("sts", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
     creds = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="test")["Credentials"]

@@ -1,0 +1,42 @@
+/// Checks and encodes API Gateway WebSocket connection ids before they go into a URL.
+///
+/// Real ids are 16 base64-ish characters (e.g. `L0SM9cOFvHcCIhw=`); anything outside
+/// `A-Z a-z 0-9 + / = _ -` or longer than 128 characters is refused, so a hostile or corrupted id
+/// from the database can never change the request's path.
+enum ConnectionID {
+    /// The longest id accepted.
+    static let maximumLength = 128
+
+    /// Whether `id` may be sent.
+    static func isValid(_ id: String) -> Bool {
+        let bytes = id.utf8
+        guard !bytes.isEmpty, bytes.count <= maximumLength else { return false }
+        return bytes.allSatisfy { $0.isASCIIAlphanumeric || $0 == 0x2B || $0 == 0x2F || $0 == 0x3D || $0 == 0x5F || $0 == 0x2D }
+    }
+
+    /// Throws a `.configuration` error naming the problem (not echoing more than a short prefix of the id).
+    static func validate(_ id: String, operation: String) throws(AWSClientError) {
+        guard isValid(id) else {
+            throw AWSClientError(
+                code: .configuration,
+                message: "invalid connection id (\(id.utf8.count) bytes; expected 1 to \(maximumLength) of A-Z a-z 0-9 + / = _ -)",
+                operation: operation)
+        }
+    }
+
+    /// `id` percent-encoded for a path segment: every byte except `A-Z a-z 0-9 - _ . ~` becomes `%XX`
+    /// (`=` → `%3D`, `/` → `%2F`, `+` → `%2B`).
+    static func percentEncoded(_ id: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(id.utf8.count * 3)
+        for byte in id.utf8 {
+            if byte.isASCIIAlphanumeric || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x7E {
+                out.append(byte)
+            } else {
+                out += [0x25, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

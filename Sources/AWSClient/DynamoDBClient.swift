@@ -1,0 +1,102 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import CurlHTTP
+import LambdaEvents
+import SigV4
+
+/// A blocking DynamoDB client over the JSON 1.0 protocol: `POST /` with
+/// `Content-Type: application/x-amz-json-1.0` and `X-Amz-Target: DynamoDB_20120810.<Operation>`,
+/// signed with SigV4 for the service `dynamodb`.
+/// See https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.LowLevelAPI.html
+///
+/// Keeps one HTTP connection alive across calls (and so across Lambda invocations). Use it from one thread.
+public final class DynamoDBClient {
+    /// What a call may do when it updates or deletes an item.
+    /// See https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#DDB-UpdateItem-request-ReturnValues
+    public enum ReturnValues: String, Sendable, Encodable {
+        /// Nothing (the default).
+        case none = "NONE"
+        /// The item as it was before.
+        case allOld = "ALL_OLD"
+        /// The updated attributes as they were before.
+        case updatedOld = "UPDATED_OLD"
+        /// The item as it is after.
+        case allNew = "ALL_NEW"
+        /// The updated attributes as they are after.
+        case updatedNew = "UPDATED_NEW"
+    }
+
+    /// Wire constants of the protocol.
+    enum Wire {
+        static let contentType = "application/x-amz-json-1.0"
+        static let dynamoDBTargetPrefix = "DynamoDB_20120810"
+        static let streamsTargetPrefix = "DynamoDBStreams_20120810"
+        static let signingService = "dynamodb"
+    }
+
+    /// The configuration the client was made with.
+    public let configuration: AWSConfiguration
+    let sender: SignedRequestSender
+    let url: String
+
+    /// Creates a client for `configuration.dynamoDBEndpoint`.
+    /// - Throws: `.configuration` for an invalid endpoint, `.transport` when libcurl is unavailable.
+    public convenience init(configuration: AWSConfiguration, retryPolicy: RetryPolicy = .default) throws(AWSClientError) {
+        let client: HTTPClient
+        do {
+            client = try HTTPClient()
+        } catch {
+            throw AWSClientError(code: .transport, message: "cannot create the HTTP client", underlying: error)
+        }
+        try self.init(configuration: configuration, retryPolicy: retryPolicy, transport: client)
+    }
+
+    /// The seam: any transport, sleep and clock (tests use in-memory fakes).
+    init(
+        configuration: AWSConfiguration, retryPolicy: RetryPolicy, transport: any HTTPTransport,
+        sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now }
+    ) throws(AWSClientError) {
+        guard let endpoint = EndpointURL(configuration.dynamoDBEndpoint) else {
+            throw AWSClientError(code: .configuration, message: "the DynamoDB endpoint is not an http(s) URL with a host")
+        }
+        self.configuration = configuration
+        self.url = endpoint.normalized + "/"
+        let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: Wire.signingService)
+        self.sender = SignedRequestSender(signer: signer, transport: transport, retryPolicy: retryPolicy, sleep: sleep, now: now)
+    }
+
+    /// Retries done by this client since it was made (throttling, 5xx, transient transport failures).
+    public var retryCount: Int { sender.retryCount }
+
+    /// Calls DynamoDB's `operation` with `input` and decodes the answer.
+    func call<Output: Decodable>(
+        _ operation: String, _ input: some Encodable, deadline: ContinuousClock.Instant?,
+        targetPrefix: String = Wire.dynamoDBTargetPrefix, as output: Output.Type = Output.self
+    ) throws(AWSClientError) -> Output {
+        let name = (targetPrefix == Wire.streamsTargetPrefix ? "DynamoDBStreams." : "DynamoDB.") + operation
+        let body: [UInt8]
+        do {
+            body = Array(try JSONEncoder().encode(input))
+        } catch {
+            throw AWSClientError(code: .configuration, message: "cannot encode the request", operation: name, underlying: error)
+        }
+        let headers: [(name: String, value: String)] = [
+            (name: "Content-Type", value: Wire.contentType),
+            (name: "X-Amz-Target", value: "\(targetPrefix).\(operation)"),
+        ]
+        let response = try sender.send(method: .post, url: url, headers: headers, body: body, operation: name, deadline: deadline)
+        do {
+            return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
+        } catch {
+            throw AWSClientError(
+                code: .decoding, status: response.status, message: "unexpected \(operation) response: \(error)",
+                operation: name, underlying: error)
+        }
+    }
+}
+
+/// A response whose content is not needed.
+struct EmptyOutput: Decodable {}

@@ -1,0 +1,89 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+import CurlHTTP
+import SigV4
+
+/// Signs, sends and retries requests for one service: shared by the DynamoDB and Management API clients.
+///
+/// Every attempt is signed afresh (new `X-Amz-Date`), so a retry after a long backoff is never rejected
+/// as stale. Not thread-safe: it uses one transport.
+final class SignedRequestSender {
+    let signer: SigV4Signer
+    let transport: any HTTPTransport
+    let retryPolicy: RetryPolicy
+    /// Upper bound of one attempt; a deadline closer than this shortens it.
+    let attemptTimeout: Duration
+    /// Waits between attempts (a no-op or a recorder in the seam tests).
+    let sleep: (Duration) -> Void
+    /// The time now, for deadlines.
+    let now: () -> ContinuousClock.Instant
+    /// Retries done since creation (a figure for logs).
+    private(set) var retryCount = 0
+
+    init(
+        signer: SigV4Signer, transport: any HTTPTransport, retryPolicy: RetryPolicy, attemptTimeout: Duration = .seconds(10),
+        sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now }
+    ) {
+        self.signer = signer
+        self.transport = transport
+        self.retryPolicy = retryPolicy
+        self.attemptTimeout = attemptTimeout
+        self.sleep = sleep
+        self.now = now
+    }
+
+    /// A signed request, ready for the wire; nil when `url` is not an absolute, already percent-encoded
+    /// ASCII URL (the clients only build URLs from validated endpoints and encoded ids, so this does not
+    /// happen in practice, but an unsigned request must never go out).
+    static func signedRequest(
+        signer: SigV4Signer, method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)],
+        body: [UInt8], timeout: Duration?, date: Date = Date()
+    ) -> HTTPRequest? {
+        guard var toSign = SigV4Request(method: method.rawValue, url: url, headers: headers, body: body) else { return nil }
+        signer.sign(&toSign, date: date)
+        return HTTPRequest(
+            method: method, url: url, headers: HTTPHeaders(toSign.headers.map { ($0.name, $0.value) }), body: body, timeout: timeout)
+    }
+
+    /// Sends the request until it succeeds (2xx), fails for good, runs out of attempts or would pass `deadline`.
+    /// - Returns: the 2xx response.
+    /// - Throws: `AWSClientError`: the last failure, or `.deadlineExceeded` when no attempt could start in time.
+    func send(
+        method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)], body: [UInt8],
+        operation: String, deadline: ContinuousClock.Instant?
+    ) throws(AWSClientError) -> HTTPResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            var timeout = attemptTimeout
+            if let deadline {
+                let left = now().duration(to: deadline)
+                guard left > .zero else {
+                    throw AWSClientError(code: .deadlineExceeded, message: "no time left for attempt \(attempt)", operation: operation)
+                }
+                timeout = min(timeout, left)
+            }
+            guard let request = Self.signedRequest(signer: signer, method: method, url: url, headers: headers, body: body, timeout: timeout)
+            else {
+                throw AWSClientError(code: .configuration, message: "the request URL cannot be signed", operation: operation)
+            }
+            let failure: AWSClientError
+            do {
+                let response = try transport.execute(request)
+                if (200...299).contains(response.status) { return response }
+                failure = AWSClientError.fromResponse(response, operation: operation)
+            } catch {
+                failure = AWSClientError(
+                    code: .transport, message: error.message, operation: operation, underlying: error)
+            }
+            guard failure.isRetryable,
+                let wait = retryPolicy.delayBeforeRetry(after: attempt, now: now(), deadline: deadline)
+            else { throw failure }
+            retryCount += 1
+            sleep(wait)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import CurlHTTP
+import Foundation
+import TestSupport
+
+/// scripts/mgmt_api_test_server.py: a loopback Management API that checks every signature with botocore.
+final class ManagementAPITestServer: @unchecked Sendable {
+    /// One request as the server saw it.
+    struct Recorded: Decodable {
+        let method: String
+        let path: String
+        let connectionId: String
+        let signatureValid: Bool
+        let problem: String?
+        let body: String
+        let hasSessionToken: Bool
+    }
+
+    private struct Started: Decodable { let endpoint: String }
+    private struct Requests: Decodable { let requests: [Recorded] }
+
+    let endpoint: String
+    private let child: ChildProcess
+    private let control: HTTPClient
+
+    init() throws {
+        child = try ChildProcess(RepoPaths.python, [RepoPaths.path("scripts/mgmt_api_test_server.py")])
+        let line = try child.firstLine(timeout: 30)
+        endpoint = try JSONDecoder().decode(Started.self, from: Data(line.utf8)).endpoint
+        control = try HTTPClient()
+    }
+
+    /// Accepts requests signed with these credentials.
+    func allow(accessKeyId: String, secretAccessKey: String, sessionToken: String?, region: String) throws {
+        var spec = ["accessKeyId": accessKeyId, "secretAccessKey": secretAccessKey, "region": region]
+        if let sessionToken { spec["sessionToken"] = sessionToken }
+        try post("credentials", spec)
+    }
+
+    /// Scripts the answers for some ids: `statuses` in turn, then `then`, each after `delayMs`.
+    func script(_ ids: [String], statuses: [Int] = [], then final: Int = 200, delayMs: Int = 0) throws {
+        var behaviors: [String: [String: Any]] = [:]
+        for id in ids { behaviors[id] = ["statuses": statuses, "then": final, "delayMs": delayMs] }
+        try post("behaviors", behaviors)
+    }
+
+    /// Forgets recorded requests and scripts.
+    func reset() throws { try post("reset", [String: String]()) }
+
+    /// Everything received since the last reset.
+    func requests() throws -> [Recorded] {
+        let response = try control.execute(HTTPRequest(method: .get, url: endpoint + "/_control/requests"))
+        return try JSONDecoder().decode(Requests.self, from: Data(response.body)).requests
+    }
+
+    private func post(_ name: String, _ payload: Any) throws {
+        let body = try JSONSerialization.data(withJSONObject: payload)
+        let response = try control.execute(
+            HTTPRequest(method: .post, url: endpoint + "/_control/" + name, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body)))
+        guard response.status == 200 else { throw ChildProcessError("control \(name) answered \(response.status)") }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import LambdaEvents
 import RuntimeAPIServer
 import Testing
 import TestSupport

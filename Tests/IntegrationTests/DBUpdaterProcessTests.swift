@@ -1,4 +1,8 @@
+import Foundation
+import LambdaEvents
+import RuntimeAPIServer
 import Testing
+import TestSupport
 
 /// DBUpdater as Lambda runs it: real binaries on loopback Runtime APIs, against moto with signature
 /// checking on and STS session credentials.

@@ -37,7 +37,7 @@ var targets: [Target] = [
     // A trivial echo function on the runtime: for the runtime's process tests and its size/cold-start figures.
     .executableTarget(name: "EchoFunction", dependencies: ["LambdaRuntime"], swiftSettings: strict),
     // Test support (full Foundation is fine here: it never ships in a bootstrap).
-    .target(name: "TestSupport", swiftSettings: strict),
+    .target(name: "TestSupport", dependencies: ["CurlHTTP"], swiftSettings: strict),
     .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "TestSupport"], swiftSettings: strict),

@@ -270,6 +270,7 @@ def test_dbstreamprocessor_environment(template):
         "WEBSOCKET_API_ENDPOINT": {
             "Fn::Sub": "https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"},
         "FANOUT_CONCURRENCY": {"Ref": "FanoutConcurrency"},
+        "LIVE_VIEWERS": {"Ref": "LiveViewers"},
         "LOG_LEVEL": {"Ref": "LogLevel"},
     }
 
@@ -380,6 +381,8 @@ def test_dbstreamprocessor_may_read_the_stream_scan_connections_and_post_to_them
         "dynamodb:ListStreams": {"${VisitorCountTable.Arn}/stream/*"},
         "dynamodb:Scan": {"${ConnectionsTable.Arn}"},
         "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
+        # Deleting a gone connection takes it off `live` in the same transaction (live viewers on).
+        "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
         "execute-api:ManageConnections": {prefix + "/POST/@connections/*", prefix + "/DELETE/@connections/*"},
     }
 

@@ -1,1 +1,5 @@
-print("DBStreamProcessor")
+import LambdaRuntime
+import VisitorCounterCore
+
+// Configuration is read and validated once; a bad one is reported to /runtime/init/error.
+LambdaRuntime.run { try StreamProcessorHandler.fromEnvironment() }

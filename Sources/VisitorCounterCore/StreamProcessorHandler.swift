@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LambdaEvents
 import LambdaRuntime
 
@@ -23,7 +28,7 @@ public struct StreamProcessorHandler: LambdaHandler {
     public init(
         configuration: FunctionConfiguration, store: any CounterStore, channel: any PushChannel,
         functionName: String? = nil, now: @escaping @Sendable () -> Int64 = WallClock.epochMilliseconds,
-        emit: @escaping @Sendable (String) -> Void = { print($0) }
+        emit: @escaping @Sendable (String) -> Void = StreamProcessorHandler.writeLine
     ) {
         self.configuration = configuration
         self.store = store
@@ -57,6 +62,19 @@ public struct StreamProcessorHandler: LambdaHandler {
             + Int64((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)
         emit(summary.logLine(timestamp: now(), functionName: functionName))
         return DynamoDBBatchResponse(batchItemFailures: [])
+    }
+
+    /// Writes one line to stdout unbuffered, in one `write(2)`, so it is never held back in a pipe nor
+    /// interleaved with the logger's lines.
+    @Sendable public static func writeLine(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+            if written <= 0 { return }
+            offset += written
+        }
     }
 
     /// Deletes gone connections, except young ones; a failed delete is logged, never fatal (TTL cleans up).

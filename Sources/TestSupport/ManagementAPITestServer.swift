@@ -1,28 +1,27 @@
 import CurlHTTP
 import Foundation
-import TestSupport
 
 /// scripts/mgmt_api_test_server.py: a loopback Management API that checks every signature with botocore.
-final class ManagementAPITestServer: @unchecked Sendable {
+public final class ManagementAPITestServer: @unchecked Sendable {
     /// One request as the server saw it.
-    struct Recorded: Decodable {
-        let method: String
-        let path: String
-        let connectionId: String
-        let signatureValid: Bool
-        let problem: String?
-        let body: String
-        let hasSessionToken: Bool
+    public struct Recorded: Decodable, Sendable {
+        public let method: String
+        public let path: String
+        public let connectionId: String
+        public let signatureValid: Bool
+        public let problem: String?
+        public let body: String
+        public let hasSessionToken: Bool
     }
 
     private struct Started: Decodable { let endpoint: String }
     private struct Requests: Decodable { let requests: [Recorded] }
 
-    let endpoint: String
+    public let endpoint: String
     private let child: ChildProcess
     private let control: HTTPClient
 
-    init() throws {
+    public init() throws {
         child = try ChildProcess(RepoPaths.python, [RepoPaths.path("scripts/mgmt_api_test_server.py")])
         let line = try child.firstLine(timeout: 30)
         endpoint = try JSONDecoder().decode(Started.self, from: Data(line.utf8)).endpoint
@@ -30,24 +29,24 @@ final class ManagementAPITestServer: @unchecked Sendable {
     }
 
     /// Accepts requests signed with these credentials.
-    func allow(accessKeyId: String, secretAccessKey: String, sessionToken: String?, region: String) throws {
+    public func allow(accessKeyId: String, secretAccessKey: String, sessionToken: String?, region: String) throws {
         var spec = ["accessKeyId": accessKeyId, "secretAccessKey": secretAccessKey, "region": region]
         if let sessionToken { spec["sessionToken"] = sessionToken }
         try post("credentials", spec)
     }
 
     /// Scripts the answers for some ids: `statuses` in turn, then `then`, each after `delayMs`.
-    func script(_ ids: [String], statuses: [Int] = [], then final: Int = 200, delayMs: Int = 0) throws {
+    public func script(_ ids: [String], statuses: [Int] = [], then final: Int = 200, delayMs: Int = 0) throws {
         var behaviors: [String: [String: Any]] = [:]
         for id in ids { behaviors[id] = ["statuses": statuses, "then": final, "delayMs": delayMs] }
         try post("behaviors", behaviors)
     }
 
     /// Forgets recorded requests and scripts.
-    func reset() throws { try post("reset", [String: String]()) }
+    public func reset() throws { try post("reset", [String: String]()) }
 
     /// Everything received since the last reset.
-    func requests() throws -> [Recorded] {
+    public func requests() throws -> [Recorded] {
         let response = try control.execute(HTTPRequest(method: .get, url: endpoint + "/_control/requests"))
         return try JSONDecoder().decode(Requests.self, from: Data(response.body)).requests
     }

@@ -1,0 +1,48 @@
+import Foundation
+import LambdaEvents
+import RuntimeAPIServer
+import Testing
+import TestSupport
+
+/// Bad configuration and bad credentials, seen from Lambda's side.
+@Suite(.serialized) struct ConfigurationErrorTests {
+    @Test(arguments: [
+        ("DBUpdater", "AWS_REGION"), ("DBUpdater", "AWS_ACCESS_KEY_ID"), ("DBUpdater", "AWS_SECRET_ACCESS_KEY"),
+        ("DBStreamProcessor", "WEBSOCKET_API_ENDPOINT"), ("DBStreamProcessor", "AWS_REGION"),
+    ])
+    func aMissingVariableIsAnInitErrorThatNamesIt(binary: String, variable: String) async throws {
+        let server = RuntimeAPIServer()
+        try await server.start()
+        var env = [
+            "AWS_LAMBDA_RUNTIME_API": server.address, "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "secret", "WEBSOCKET_API_ENDPOINT": "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
+        ]
+        env[variable] = nil
+        let process = try ChildProcess(RepoPaths.productsDirectory.appendingPathComponent(binary).path, [], environment: env)
+        let status = process.waitForExit(timeout: 20)
+        #expect(status != nil && status != 0)
+        let initError = await server.initError
+        #expect(initError?.message.contains(variable) == true, "init error: \(String(describing: initError)); stderr: \(process.stderr)")
+        await server.stop()
+    }
+
+    @Test func wrongCredentialsAreAClearInvocationErrorAndTheProcessLives() async throws {
+        let aws = try LocalAWS()
+        let fleet = try await FunctionFleet(binary: "DBUpdater") {
+            aws.environment(runtimeAPI: $0, extra: ["AWS_SECRET_ACCESS_KEY": "not-the-secret"])
+        }
+        defer { Task { await fleet.stop() } }
+        for n in 0..<2 {
+            let result = try await fleet.invoke(WebSocketEvents.event(route: "$connect", connectionId: WebSocketEvents.connectionId(n)))
+            guard case .error(_, let message, _) = result else {
+                Issue.record("expected an invocation error, got \(result)")
+                return
+            }
+            #expect(message.lowercased().contains("signature"), "\(message)")
+            #expect(!message.contains("not-the-secret"))
+        }
+        #expect(fleet.processes[0].process.isRunning)
+        #expect(try aws.counter().visits == nil)
+        #expect(!fleet.output.contains("not-the-secret") && !fleet.processes[0].stderr.contains("not-the-secret"))
+    }
+}

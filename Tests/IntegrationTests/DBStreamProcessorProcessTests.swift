@@ -1,0 +1,109 @@
+import AWSClient
+import Foundation
+import LambdaEvents
+import RuntimeAPIServer
+import Testing
+import TestSupport
+
+/// DBStreamProcessor as Lambda runs it: a real binary fed a stream event built from moto's own stream
+/// records, scanning a ConnectionIDs table larger than 1 MB, posting through a loopback Management
+/// API that verifies every signature with botocore.
+@Suite(.serialized) struct DBStreamProcessorProcessTests {
+    static let connections = 2_100
+    static let padding = String(repeating: "p", count: 600)  // ~700-byte items: the table spans several scan pages
+
+    @Test func everyConnectionGetsExactlyOneMessageWithTheNewestCount() async throws {
+        let aws = try LocalAWS()
+        let api = try ManagementAPITestServer()
+        let session = aws.credentials
+        try api.allow(
+            accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey,
+            sessionToken: session.sessionToken, region: aws.moto.region)
+
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let ids = (0..<Self.connections).map { WebSocketEvents.connectionId($0) }
+        let young = WebSocketEvents.connectionId(0, prefix: "Y")
+        for id in ids {
+            try aws.client.putItem(table: aws.connectionsTable, item: [
+                "connectionId": .string(id), "connectedAt": .number(String(now - 60_000)), "pad": .string(Self.padding),
+            ])
+        }
+        let pages = aws.client.scan(table: aws.connectionsTable, projection: "connectionId").map { _ in 1 }.count
+        #expect(pages > 1, "ConnectionIDs must span several scan pages")
+
+        let gone = Array(ids[0..<20])
+        let throttled = Array(ids[20..<40])
+        let broken = Array(ids[40..<45])
+        try api.script(gone + [young], then: 410)
+        try api.script(throttled, statuses: [429], then: 200)
+        try api.script(broken, then: 500)
+
+        let event = try streamEventFromMoto(aws, updates: 3)
+        // Connected just now: its $connect may still be running when the broadcast reaches it.
+        let justNow = Int64(Date().timeIntervalSince1970 * 1000)
+        try aws.client.putItem(table: aws.connectionsTable, item: ["connectionId": .string(young), "connectedAt": .number(String(justNow))])
+        let fleet = try await FunctionFleet(binary: "DBStreamProcessor") {
+            aws.environment(runtimeAPI: $0, extra: ["WEBSOCKET_API_ENDPOINT": api.endpoint + "/local", "LOG_LEVEL": "info"])
+        }
+        defer { Task { await fleet.stop() } }
+        let result = try await fleet.invoke(bytes: event, deadline: .seconds(60))
+        if case .error(_, _, _) = result {
+            Issue.record("invocation failed: \(result)\n\(fleet.output.suffix(2000))")
+            return
+        }
+
+        let requests = try api.requests()
+        let allSigned = requests.allSatisfy { $0.signatureValid && $0.hasSessionToken }
+        let allNewest = requests.allSatisfy { $0.method == "POST" && $0.body == #"{"visits":3}"# }
+        #expect(allSigned, "\(requests.first { !$0.signatureValid }?.problem ?? "")")
+        #expect(allNewest)
+        let perId = Dictionary(grouping: requests, by: \.connectionId).mapValues(\.count)
+        let special = Set(gone + throttled + broken + [young])
+        let healthyOnce = ids.filter { !special.contains($0) }.allSatisfy { perId[$0] == 1 }
+        let throttledTwice = throttled.allSatisfy { perId[$0] == 2 }
+        let brokenTried = broken.allSatisfy { (perId[$0] ?? 0) >= 1 }
+        #expect(healthyOnce, "every healthy connection gets exactly one message")
+        #expect(throttledTwice, "a 429 is retried once, then delivered")
+        #expect(brokenTried)
+
+        let remaining = try aws.connectionIds()
+        let goneDeleted = gone.allSatisfy { !remaining.contains($0) }
+        let youngKept = remaining.contains(young)
+        #expect(goneDeleted, "old connections that answered 410 are deleted")
+        #expect(youngKept, "a connection younger than 10 s is kept despite 410")
+        #expect(remaining.count == Self.connections + 1 - gone.count)
+
+        let summaryLine = try require(fleet.output.split(separator: "\n").first { $0.contains("\"_aws\"") }, "summary line")
+        let summary = try require(try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any], "summary JSON")
+        #expect(summary["connections"] as? Int == Self.connections + 1)
+        #expect(summary["sent"] as? Int == Self.connections - gone.count - broken.count)
+        #expect(summary["gone"] as? Int == gone.count + 1)
+        #expect(summary["failed"] as? Int == broken.count)
+        #expect((summary["retries"] as? Int ?? 0) >= throttled.count)
+
+        // Figures for the record (not asserted): time and the function's peak RSS.
+        let status = (try? String(contentsOfFile: "/proc/\(fleet.processes[0].process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let peak = status.split(separator: "\n").first { $0.hasPrefix("VmHWM") } ?? "VmHWM unknown"
+        print("broadcast figures: connections=\(Self.connections + 1) durationMs=\(summary["durationMs"] ?? "?") \(peak)")
+    }
+
+    /// Updates the counter `updates` times in moto and returns a Lambda-shaped batch of its real stream
+    /// records (every record of the shard, shuffled, with `eventSourceARN` added as Lambda does).
+    func streamEventFromMoto(_ aws: LocalAWS, updates: Int) throws -> [UInt8] {
+        for _ in 0..<updates {
+            try aws.client.updateItem(table: aws.counterTable, key: ["id": .string("visitors")], update: "ADD visits :one", values: [":one": .number("1")])
+        }
+        let stream = try require(try aws.client.listStreams(table: aws.counterTable).first, "stream")
+        let shard = try require(try aws.client.describeStream(arn: stream.streamArn).shards.first, "shard")
+        let iterator = try aws.client.getShardIterator(streamArn: stream.streamArn, shardId: shard.shardId, type: .trimHorizon)
+        let records = try aws.client.getRecords(shardIterator: iterator).records
+        #expect(records.count >= updates)
+        var objects = try records.map { record -> [String: Any] in
+            var object = try require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any])
+            object["eventSourceARN"] = stream.streamArn
+            return object
+        }
+        objects.shuffle()
+        return Array(try JSONSerialization.data(withJSONObject: ["Records": objects]))
+    }
+}

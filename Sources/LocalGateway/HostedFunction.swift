@@ -91,19 +91,17 @@ final class HostedFunction: Sendable {
             switch try await environments[index].server.invoke(payload, deadline: timeout) {
             case .response(let bytes):
                 outcome = Self.outcome(of: bytes)
-                note = outcome.statusCode == 200 ? "" : " status=\(outcome.statusCode)"
+                note = outcome.statusCode == 200 ? "" : "status=\(outcome.statusCode)"
             case .error(let type, let message, _):
                 outcome = Outcome(statusCode: 500, body: nil, raw: [], failed: true)
-                note = " \(type): \(message)"
+                note = "\(type): \(message)"
             }
         } catch {
             outcome = Outcome(statusCode: 500, body: nil, raw: [], failed: true)
-            note = " \(error)"
+            note = "\(error)"
         }
-        let ms = (clock.now - start).components
-        let millis = ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000
-        let result = outcome.failed ? "error" : "ok"
-        GatewayLog.line("invoke \(name) \(detail) \(millis)ms \(result)\(note)")
+        GatewayLog.invocation(
+            function: name, detail: detail, duration: clock.now - start, failed: outcome.failed, note: note)
         return outcome
     }
 

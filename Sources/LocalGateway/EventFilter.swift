@@ -10,14 +10,15 @@ struct EventFilter: Sendable {
         patterns.isEmpty || patterns.contains { Self.matches(record, pattern: $0) }
     }
 
-    /// Every key of an object pattern must match the record's member of that name.
+    /// Every key of an object pattern must match the record's member of that name (a missing member
+    /// is matched as absent all the way down, so `{"exists": false}` under it holds).
     static func matches(_ value: JSONValue?, pattern: JSONValue) -> Bool {
         switch pattern {
         case .object(let members):
             return members.allSatisfy { key, sub in
                 if case .array = sub { return matchesValues(value?[key], allowed: sub) }
-                guard case .object = sub, let child = value?[key] else { return false }
-                return matches(child, pattern: sub)
+                guard case .object = sub else { return false }
+                return matches(value?[key], pattern: sub)
             }
         case .array:
             return matchesValues(value, allowed: pattern)

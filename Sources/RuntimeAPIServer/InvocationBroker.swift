@@ -11,7 +11,19 @@ actor InvocationBroker {
     struct Delivery: Sendable {
         let requestID: String
         let payload: [UInt8]
-        let headers: [(name: String, value: String)]
+        var headers: [(name: String, value: String)]
+        /// The invocation's time limit. As in Lambda, it runs from when the function takes the
+        /// invocation, not from when it was queued: a busy instance does not eat its deadline.
+        let limit: Duration
+        /// Whether `Lambda-Runtime-Deadline-Ms` is set at hand-out (false when the caller set or removed it).
+        let setsDeadline: Bool
+    }
+
+    /// How long an invocation may wait in the queue for a function to take it.
+    let queueTimeout: Duration
+
+    init(queueTimeout: Duration) {
+        self.queueTimeout = queueTimeout
     }
 
     /// What a `/next` request gets.
@@ -41,23 +53,45 @@ actor InvocationBroker {
             waiting[delivery.requestID] = continuation
             if let poller = pollers.first {
                 pollers.removeFirst()
-                handedOut.insert(delivery.requestID)
-                poller.continuation.resume(returning: .invocation(delivery))
+                poller.continuation.resume(returning: .invocation(handOut(delivery, timeout: timeout)))
             } else {
                 queue.append(delivery)
-            }
-            Task { [weak self] in
-                try? await Task.sleep(for: timeout)
-                await self?.expire(delivery.requestID, after: timeout)
+                let wait = queueTimeout
+                Task { [weak self] in
+                    try? await Task.sleep(for: wait)
+                    await self?.expireQueued(delivery.requestID)
+                }
             }
         }
     }
 
+    /// Marks `delivery` handed out, stamps its deadline and starts its answer timer (`timeout` from now).
+    private func handOut(_ delivery: Delivery, timeout: Duration) -> Delivery {
+        var delivery = delivery
+        handedOut.insert(delivery.requestID)
+        if delivery.setsDeadline {
+            let deadline = Int64(Date().timeIntervalSince1970 * 1000) + Int64(delivery.limit / .milliseconds(1))
+            delivery.headers.append(("Lambda-Runtime-Deadline-Ms", String(deadline)))
+        }
+        let requestID = delivery.requestID
+        Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.expire(requestID, after: timeout)
+        }
+        return delivery
+    }
+
     private func expire(_ requestID: String, after timeout: Duration) {
-        queue.removeAll { $0.requestID == requestID }
-        handedOut.remove(requestID)
+        guard handedOut.remove(requestID) != nil else { return }
         waiting.removeValue(forKey: requestID)?.resume(
             throwing: RuntimeAPIServerError(code: .timeout, message: "invocation \(requestID) got no answer within \(timeout)"))
+    }
+
+    private func expireQueued(_ requestID: String) {
+        guard let index = queue.firstIndex(where: { $0.requestID == requestID }) else { return }
+        queue.remove(at: index)
+        waiting.removeValue(forKey: requestID)?.resume(
+            throwing: RuntimeAPIServerError(code: .timeout, message: "no function took invocation \(requestID) within \(queueTimeout)"))
     }
 
     // MARK: /next
@@ -72,8 +106,7 @@ actor InvocationBroker {
         abandonHandedOut()
         if !queue.isEmpty {
             let delivery = queue.removeFirst()
-            handedOut.insert(delivery.requestID)
-            return .invocation(delivery)
+            return .invocation(handOut(delivery, timeout: delivery.limit + .seconds(1)))
         }
         return await withCheckedContinuation { continuation in
             if cancelledPollers.remove(token) != nil {

@@ -22,7 +22,7 @@ public final class RuntimeAPIServer: Sendable {
     public let host: String
     /// The ARN handed out in `Lambda-Runtime-Invoked-Function-Arn`.
     public let functionARN: String
-    let broker = InvocationBroker()
+    let broker: InvocationBroker
     private let logRequests: Bool
     private let lifecycle: Lifecycle
 
@@ -30,12 +30,15 @@ public final class RuntimeAPIServer: Sendable {
     ///   - port: 0 picks a free port on the first `start()`; later starts reuse the same port.
     ///   - functionARN: the ARN reported to the function.
     ///   - logRequests: log every request (off by default; tests stay quiet).
+    ///   - queueTimeout: how long an invocation waits for a function to take it before `invoke` throws.
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,
         functionARN: String = "arn:aws:lambda:us-east-1:000000000000:function:local",
-        logRequests: Bool = false
+        logRequests: Bool = false,
+        queueTimeout: Duration = .seconds(120)
     ) {
+        self.broker = InvocationBroker(queueTimeout: queueTimeout)
         self.host = host
         self.functionARN = functionARN
         self.logRequests = logRequests
@@ -96,18 +99,17 @@ public final class RuntimeAPIServer: Sendable {
 
     /// Queues `payload` as the next invocation and waits for the function's answer.
     /// - Parameters:
-    ///   - deadline: the invocation's time limit from now (the `Lambda-Runtime-Deadline-Ms` header);
-    ///     without an answer by then (plus a grace second) the call throws `.timeout`.
+    ///   - deadline: the invocation's time limit, counted as in Lambda from when the function takes it
+    ///     (the `Lambda-Runtime-Deadline-Ms` header); without an answer by then (plus a grace second) the
+    ///     call throws `.timeout`. An invocation no function takes within `queueTimeout` also times out.
     ///   - headers: extra or replacing `/next` headers (e.g. `Lambda-Runtime-Client-Context`); an empty
     ///     value removes a standard header, to test a function against a malformed invocation.
     public func invoke(
         _ payload: [UInt8], deadline: Duration = .seconds(30), headers: [String: String] = [:]
     ) async throws -> InvocationResult {
         let requestID = UUID().uuidString.lowercased()
-        let deadlineMs = Int64(Date().timeIntervalSince1970 * 1000) + Int64(deadline / .milliseconds(1))
         var fields: [(name: String, value: String)] = [
             ("Lambda-Runtime-Aws-Request-Id", requestID),
-            ("Lambda-Runtime-Deadline-Ms", String(deadlineMs)),
             ("Lambda-Runtime-Invoked-Function-Arn", functionARN),
             ("Lambda-Runtime-Trace-Id", Self.traceHeader()),
         ]
@@ -115,7 +117,11 @@ public final class RuntimeAPIServer: Sendable {
             fields.removeAll { $0.name.lowercased() == name.lowercased() }
             if !value.isEmpty { fields.append((name, value)) }
         }
-        let delivery = InvocationBroker.Delivery(requestID: requestID, payload: payload, headers: fields)
+        // The deadline header is stamped when the function takes the invocation, unless the caller set
+        // or removed it.
+        let setsDeadline = !headers.keys.contains { $0.lowercased() == "lambda-runtime-deadline-ms" }
+        let delivery = InvocationBroker.Delivery(
+            requestID: requestID, payload: payload, headers: fields, limit: deadline, setsDeadline: setsDeadline)
         return try await broker.submit(delivery, timeout: deadline + .seconds(1))
     }
 

@@ -1,11 +1,12 @@
 import Foundation
+import ServiceLifecycle
 
 /// The mutable part of `RuntimeAPIServer` (its port and its running task) behind a lock, so the server
 /// itself stays a `Sendable` final class with a synchronous `port`.
 final class Lifecycle: @unchecked Sendable {
     private let lock = NSLock()
     private var _port: Int
-    private var task: Task<Void, Never>?
+    private var running: (task: Task<Void, Never>, group: ServiceGroup)?
 
     init(port: Int) {
         _port = port
@@ -16,20 +17,20 @@ final class Lifecycle: @unchecked Sendable {
         set { lock.withLock { _port = newValue } }
     }
 
-    /// Records the running task; false when one is already running.
-    func setTask(_ newTask: Task<Void, Never>) -> Bool {
+    /// Records the running task and its service group; false when one is already running.
+    func setTask(_ newTask: Task<Void, Never>, group: ServiceGroup) -> Bool {
         lock.withLock {
-            guard task == nil else { return false }
-            task = newTask
+            guard running == nil else { return false }
+            running = (newTask, group)
             return true
         }
     }
 
-    /// Takes the running task out (nil when stopped).
-    func takeTask() -> Task<Void, Never>? {
+    /// Takes the running task and group out (nil when stopped).
+    func takeTask() -> (Task<Void, Never>, ServiceGroup)? {
         lock.withLock {
-            defer { task = nil }
-            return task
+            defer { running = nil }
+            return running
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import Logging
 import NIOCore
 
@@ -67,15 +68,18 @@ public final class RuntimeAPIServer: Sendable {
             onServerRunning: { channel in ready.signal(.success(channel.localAddress?.port ?? 0)) },
             logger: logger
         )
+        // A service group gives a graceful shutdown: in-flight requests finish before the server stops.
+        // Cancelling `app.run()` instead can drop a response writer mid-request, which NIO traps on.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task {
             do {
-                try await app.run()
+                try await group.run()
                 ready.signal(.failure(RuntimeAPIServerError(code: .startFailed, message: "server ended before it was ready")))
             } catch {
                 ready.signal(.failure(RuntimeAPIServerError(code: .startFailed, message: "cannot serve on \(host):\(lifecycle.port)", underlying: error)))
             }
         }
-        guard lifecycle.setTask(task) else {
+        guard lifecycle.setTask(task, group: group) else {
             task.cancel()
             throw RuntimeAPIServerError(code: .alreadyRunning, message: "start() called on a running server")
         }
@@ -92,8 +96,8 @@ public final class RuntimeAPIServer: Sendable {
     /// outstanding invocations stay and are served after the next `start()`.
     public func stop() async {
         await broker.setAccepting(false)
-        guard let task = lifecycle.takeTask() else { return }
-        task.cancel()
+        guard let (task, group) = lifecycle.takeTask() else { return }
+        await group.triggerGracefulShutdown()
         await task.value
     }
 

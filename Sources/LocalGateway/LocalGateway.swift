@@ -70,7 +70,7 @@ struct LocalGateway {
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: WebSocketGateway.maxMessageSize))
+                configuration: .init(ws: .init(maxFrameSize: WebSocketGateway.maxFrameSize))
             ) { request, channel, logger in
                 await gateway.shouldUpgrade(request, channel: channel, logger: logger)
             },

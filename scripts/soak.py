@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Load storm over the local stack (Issue 8): many page-like WebSocket clients connecting in bursts,
+dropping and coming back at random, then leaving; checks the count stays exact and no process leaks.
+
+The same engine runs in two settings:
+- `tests/test_load.py` (in `make test`): one storm of 1,000 clients, a CI-sized churn;
+- `make soak` (this script): storms of 1,000 clients until at least 10,000 function invocations have
+  run, with process figures after every round. `make soak SOAK_ARGS=--short` is CI's short setting.
+
+What a client does is what web/visitor-counter.js does: connect to `?visit=<id>` with one random id per
+page load (reused on a reconnect), send `{"action":"sync"}` once open, and show the highest count it
+has received (counts only grow, so a late `sync` answer never moves the page back).
+
+What is checked (and printed as figures): the table's `visits` equals the distinct visit ids used, every
+client shows that final count, ConnectionIDs is empty once all left, no handshake failed, and every
+process of the stack (the gateway and its function children) kept its PID, its fd count and its RSS
+within bounds from the baseline (taken after a warm-up) to the end.
+
+Usage: scripts/soak.py [--short] [--clients N] [--invocations N] [--rounds N] [--json FILE]
+"""
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from local_stack import Gateway, Moto, bin_path, free_port, tables_file, wait_until  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402
+from websockets.exceptions import ConnectionClosed, InvalidHandshake  # noqa: E402
+
+# Growth allowed from the baseline to the end of a run. A leak per connection or per invocation would
+# show as hundreds of fds or many MB after thousands of them; keep-alive pools and allocator arenas
+# move by a few.
+FD_SLACK = 16
+RSS_SLACK_KB = {"gateway": 64 * 1024, "function": 8 * 1024}
+
+
+@dataclass
+class StormConfig:
+    """One storm: `clients` pages opened `burst` at a time, `burst_pause` seconds apart; a fraction of
+    them drop (half without a close frame) and come back within `churn_seconds`, some as a new page load."""
+    clients: int = 1000
+    burst: int = 100
+    burst_pause: float = 0.3
+    reconnect_fraction: float = 0.2
+    reload_fraction: float = 0.05
+    reconnects_per_client: int = 1
+    abrupt_fraction: float = 0.5
+    churn_seconds: float = 10.0
+    settle_timeout: float = 180.0
+
+
+@dataclass
+class PageClient:
+    """One page: its visit ids, the counts it received, and what went wrong."""
+    url: str
+    visit_ids: list = field(default_factory=list)
+    shown: int | None = None
+    last: int | None = None
+    frames: int = 0
+    connects: int = 0
+    handshake_failures: int = 0
+    unexpected_closes: int = 0
+
+    def __post_init__(self):
+        self.visit_ids.append(secrets.token_urlsafe(16))
+        self.ws = None
+        self.reader = None
+        self.closing = False
+
+    async def open(self, attempts=8):
+        """Connects as the page does, retrying a failed handshake with backoff and jitter."""
+        delay = 0.25
+        for attempt in range(attempts):
+            try:
+                self.ws = await connect(f"{self.url}?visit={self.visit_ids[-1]}", open_timeout=90,
+                                        ping_interval=None, close_timeout=30)
+                break
+            except (InvalidHandshake, OSError, TimeoutError) as error:
+                self.handshake_failures += 1
+                if attempt == attempts - 1:
+                    raise RuntimeError(f"handshake failed {attempts} times: {error!r}") from error
+                await asyncio.sleep(random.uniform(0, delay))
+                delay = min(delay * 2, 8)
+        self.connects += 1
+        self.closing = False
+        await self.ws.send('{"action":"sync"}')
+        self.reader = asyncio.create_task(self._read(self.ws))
+
+    async def _read(self, ws):
+        try:
+            async for frame in ws:
+                self.frames += 1
+                visits = json.loads(frame).get("visits")
+                if isinstance(visits, int):
+                    self.last = visits
+                    self.shown = visits if self.shown is None else max(self.shown, visits)
+        except ConnectionClosed:
+            if not self.closing:
+                self.unexpected_closes += 1
+
+    async def leave(self, abrupt=False):
+        """Closes with a close frame, or drops the TCP connection without one (API Gateway reports 1006)."""
+        self.closing = True
+        if abrupt:
+            self.ws.transport.abort()
+        else:
+            await self.ws.close()
+        await asyncio.gather(self.reader, return_exceptions=True)
+
+    def reload(self):
+        """A new page load: a new visit id, counted once more."""
+        self.visit_ids.append(secrets.token_urlsafe(16))
+
+
+def visits_in_table(moto):
+    item = moto.dynamodb().get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}},
+                                    ConsistentRead=True).get("Item")
+    return int(item["visits"]["N"]) if item and "visits" in item else 0
+
+
+def connection_count(moto):
+    client, count, start = moto.dynamodb(), 0, None
+    while True:
+        page = client.scan(TableName="ConnectionIDs", Select="COUNT", ConsistentRead=True,
+                           **({"ExclusiveStartKey": start} if start else {}))
+        count += page["Count"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return count
+
+
+def processes(root_pid):
+    """{pid: {"name", "fds", "rssKB"}} for `root_pid` and its children, read from /proc."""
+    pids = [root_pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == root_pid:
+                pids.append(int(entry))
+    table = {}
+    for pid in pids:
+        try:
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+            fds = len(os.listdir(f"/proc/{pid}/fd"))
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        table[pid] = {"name": "gateway" if pid == root_pid else name, "fds": fds, "rssKB": rss}
+    return table
+
+
+def invocation_counts(gateway):
+    counts = {}
+    for line in gateway.text().splitlines():
+        if line.startswith("[gateway] invoke "):
+            parts = line.split()
+            key = f"{parts[2]} {parts[3].split('=')[0]}"
+            counts[key] = counts.get(key, 0) + 1
+            if parts[5] != "ok":
+                counts["errors"] = counts.get("errors", 0) + 1
+    return counts
+
+
+async def storm(ws_url, moto, config, rng):
+    """Runs one storm to the end (all clients gone); returns its figures."""
+    started = time.monotonic()
+    before = visits_in_table(moto)
+    clients = [PageClient(ws_url) for _ in range(config.clients)]
+    churners = set(rng.sample(range(config.clients), int(config.clients * config.reconnect_fraction)))
+
+    async def life(index, client):
+        await client.open()
+        if index in churners:
+            for _ in range(config.reconnects_per_client):
+                await asyncio.sleep(rng.uniform(0, config.churn_seconds))
+                await client.leave(abrupt=rng.random() < config.abrupt_fraction)
+                await asyncio.sleep(rng.uniform(0, 0.5))
+                if rng.random() < config.reload_fraction / max(config.reconnect_fraction, 1e-9):
+                    client.reload()
+                await client.open()
+
+    tasks = []
+    for start in range(0, config.clients, config.burst):
+        tasks += [asyncio.create_task(life(i, clients[i])) for i in range(start, min(start + config.burst,
+                                                                                     config.clients))]
+        await asyncio.sleep(config.burst_pause)
+    results = await asyncio.gather(*tasks, return_exceptions=True)
+    failures = [repr(r) for r in results if isinstance(r, BaseException)]
+    connected_at = time.monotonic()
+
+    expected = before + sum(len(c.visit_ids) for c in clients)
+    deadline = time.monotonic() + config.settle_timeout
+    observed = visits_in_table(moto)
+    while time.monotonic() < deadline:
+        observed = await asyncio.to_thread(visits_in_table, moto)
+        if observed >= expected and all(c.shown == observed for c in clients if c.ws):
+            break
+        await asyncio.sleep(0.5)
+    settled_at = time.monotonic()
+    shown_final = sum(1 for c in clients if c.shown == expected)
+    last_final = sum(1 for c in clients if c.last == expected)
+
+    await asyncio.gather(*(c.leave() for c in clients if c.ws), return_exceptions=True)
+    left = await asyncio.to_thread(_wait_for_empty, moto, config.settle_timeout)
+    return {
+        "clients": config.clients,
+        "connects": sum(c.connects for c in clients),
+        "reconnects": sum(c.connects for c in clients) - config.clients,
+        "abruptOrClosed": len(churners) * config.reconnects_per_client,
+        "distinctVisits": sum(len(c.visit_ids) for c in clients),
+        "visitsExpected": expected,
+        "visitsObserved": observed,
+        "clientsShowingFinal": shown_final,
+        "clientsWhoseLastFrameWasFinal": last_final,
+        "handshakeFailures": sum(c.handshake_failures for c in clients),
+        "unexpectedCloses": sum(c.unexpected_closes for c in clients),
+        "clientErrors": failures[:5],
+        "framesReceived": sum(c.frames for c in clients),
+        "connectionIdsLeft": left,
+        "secondsToConnect": round(connected_at - started, 1),
+        "secondsToSettle": round(settled_at - connected_at, 1),
+        "secondsToLeave": round(time.monotonic() - settled_at, 1),
+    }
+
+
+def _wait_for_empty(moto, timeout):
+    deadline = time.time() + timeout
+    count = connection_count(moto)
+    while count and time.time() < deadline:
+        time.sleep(0.5)
+        count = connection_count(moto)
+    return count
+
+
+def compare(baseline, later):
+    """Per process: fds and RSS growth from `baseline` to `later`, and whether the process survived."""
+    rows = []
+    for pid, before in sorted(baseline.items()):
+        after = later.get(pid)
+        rows.append({"pid": pid, "name": before["name"], "alive": after is not None,
+                     "fdsBefore": before["fds"], "fdsAfter": after and after["fds"],
+                     "rssKBBefore": before["rssKB"], "rssKBAfter": after and after["rssKB"]})
+    return rows
+
+
+def leak_problems(rows, new_pids):
+    """What breaks the bounds (empty when none): a process that died or was replaced, fd or RSS growth."""
+    problems = [f"new process(es) {sorted(new_pids)}: a function was restarted"] if new_pids else []
+    for row in rows:
+        if not row["alive"]:
+            problems.append(f"{row['name']} ({row['pid']}) died")
+            continue
+        if row["fdsAfter"] - row["fdsBefore"] > FD_SLACK:
+            problems.append(f"{row['name']} ({row['pid']}) fds {row['fdsBefore']} -> {row['fdsAfter']}")
+        bound = RSS_SLACK_KB["gateway" if row["name"] == "gateway" else "function"]
+        if row["rssKBAfter"] - row["rssKBBefore"] > bound:
+            problems.append(f"{row['name']} ({row['pid']}) RSS {row['rssKBBefore']} -> {row['rssKBAfter']} kB")
+    return problems
+
+
+class Stack:
+    """moto + the gateway (instances DBUpdater processes) for a load run; a context manager."""
+
+    def __init__(self, instances=4, name="gateway-load"):
+        self.instances, self.name = instances, name
+
+    def __enter__(self):
+        self.moto = Moto()
+        self.workdir = tempfile.TemporaryDirectory()
+        self.gateway = None
+        try:
+            self.gateway = Gateway(self.moto, free_port(), bin_path(), tables_file(self.workdir.name), name=self.name,
+                                   extra_args=["--instances", str(self.instances)]).start()
+            wait_until(lambda: len(processes(self.gateway.process.pid)) == self.instances + 2, 30,
+                       message="the function processes")
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        if self.gateway:
+            self.gateway.stop()
+        self.moto.close()
+        self.workdir.cleanup()
+
+
+def run(stack, config, rounds=1, min_invocations=0, warmup_clients=100, seed=None, log=print):
+    """Warm-up, baseline, then storms until `rounds` and `min_invocations` are reached; returns the report."""
+    rng = random.Random(seed if seed is not None else secrets.randbits(32))
+    pid = stack.gateway.process.pid
+    warm = StormConfig(clients=warmup_clients, burst=warmup_clients, reconnect_fraction=0.2, churn_seconds=2)
+    report = {"warmup": asyncio.run(storm(stack.gateway.ws_url, stack.moto, warm, rng)), "rounds": []}
+    time.sleep(2)
+    baseline, start_counts = processes(pid), invocation_counts(stack.gateway)
+    log(f"baseline after warm-up: {json.dumps(baseline)}")
+    done = 0
+    while done < rounds or _invocations(invocation_counts(stack.gateway), start_counts) < min_invocations:
+        figures = asyncio.run(storm(stack.gateway.ws_url, stack.moto, config, rng))
+        time.sleep(2)
+        now = processes(pid)
+        figures["invocationsSinceBaseline"] = _invocations(invocation_counts(stack.gateway), start_counts)
+        figures["processes"] = compare(baseline, now)
+        report["rounds"].append(figures)
+        done += 1
+        log(f"round {done}: {json.dumps(figures)}")
+    final = processes(pid)
+    report["invocations"] = {k: v - start_counts.get(k, 0) for k, v in invocation_counts(stack.gateway).items()}
+    report["processes"] = compare(baseline, final)
+    report["leakProblems"] = leak_problems(report["processes"], set(final) - set(baseline))
+    return report
+
+
+def _invocations(counts, start):
+    return sum(v - start.get(k, 0) for k, v in counts.items() if k != "errors")
+
+
+def storm_problems(figures):
+    """What breaks the storm's promises (empty when none)."""
+    problems = []
+    if figures["visitsObserved"] != figures["visitsExpected"]:
+        problems.append(f"visits {figures['visitsObserved']} != expected {figures['visitsExpected']}")
+    if figures["clientsShowingFinal"] != figures["clients"]:
+        problems.append(f"{figures['clients'] - figures['clientsShowingFinal']} clients do not show the final count")
+    if figures["connectionIdsLeft"]:
+        problems.append(f"{figures['connectionIdsLeft']} connections left in ConnectionIDs")
+    if figures["clientErrors"] or figures["unexpectedCloses"]:
+        problems.append(f"client errors {figures['clientErrors']}, unexpected closes {figures['unexpectedCloses']}")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--short", action="store_true", help="CI setting: 300 clients, one round")
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--invocations", type=int, default=10_000, help="run rounds until this many invocations")
+    parser.add_argument("--reconnect-fraction", type=float, default=0.3)
+    parser.add_argument("--instances", type=int, default=4)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--json", help="write the report here too")
+    args = parser.parse_args()
+    config = StormConfig(clients=args.clients, reconnect_fraction=args.reconnect_fraction)
+    invocations = args.invocations
+    if args.short:
+        config, invocations = StormConfig(clients=300, reconnect_fraction=0.3, churn_seconds=5), 0
+    with Stack(instances=args.instances, name="gateway-soak") as stack:
+        report = run(stack, config, rounds=args.rounds, min_invocations=invocations, seed=args.seed)
+    problems = [p for r in [report["warmup"], *report["rounds"]] for p in storm_problems(r)] + report["leakProblems"]
+    report["problems"] = problems
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(text)
+    print("soak: " + ("OK" if not problems else "FAILED: " + "; ".join(problems)), file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,7 +13,7 @@ import sys
 from local_stack import ARTIFACTS, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
-from soak import Stack, StormConfig, leak_problems, run, storm_problems  # noqa: E402
+from soak import Stack, StormConfig, leak_problems, patch_moto_transactions, run, storm_problems  # noqa: E402
 
 CI_STORM = StormConfig(clients=1000, burst=100, burst_pause=0.3, reconnect_fraction=0.2, reload_fraction=0.05,
                        churn_seconds=10)
@@ -38,3 +38,62 @@ def test_thousand_clients_in_bursts_with_random_reconnects_count_exactly_and_lea
     assert report["invocations"]["DBUpdater $connect"] == storm["connects"]
     assert report["invocations"]["DBUpdater $disconnect"] == storm["connects"]
     assert "exited with status" not in gateway_log
+
+
+def _transactions_outcome(patched):
+    """A connect, a repeated visit (cancelled) and a duplicate connection (cancelled) against in-process moto;
+    returns the tables and the stream as moto ends up with them."""
+    import boto3
+    import botocore.exceptions
+    from moto import mock_aws
+    from moto.dynamodb import models
+
+    original = models.DynamoDBBackend.transact_write_items
+    with mock_aws():
+        if patched:
+            patch_moto_transactions()
+        try:
+            client = boto3.client("dynamodb", region_name="us-east-1", aws_access_key_id="x",
+                                  aws_secret_access_key="x")
+            for name, key, stream in (("VisitorCount", "id", True), ("ConnectionIDs", "connectionId", False)):
+                client.create_table(TableName=name, KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+                                    AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+                                    BillingMode="PAY_PER_REQUEST",
+                                    StreamSpecification={"StreamEnabled": stream, "StreamViewType": "NEW_IMAGE"})
+
+            def connect(connection, visit):
+                client.transact_write_items(TransactItems=[
+                    {"Put": {"TableName": "ConnectionIDs", "Item": {"connectionId": {"S": connection}},
+                             "ConditionExpression": "attribute_not_exists(connectionId)"}},
+                    {"Update": {"TableName": "VisitorCount", "Key": {"id": {"S": "visitors"}},
+                                "UpdateExpression": "ADD visits :one", "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+                    {"Put": {"TableName": "VisitorCount", "Item": {"id": {"S": f"visit#{visit}"}},
+                             "ConditionExpression": "attribute_not_exists(id)"}}])
+
+            cancelled = 0
+            for connection, visit in (("a", "1"), ("b", "1"), ("a", "2"), ("c", "2")):
+                try:
+                    connect(connection, visit)
+                except botocore.exceptions.ClientError as error:
+                    assert error.response["Error"]["Code"] == "TransactionCanceledException"
+                    cancelled += 1
+            tables = {name: sorted(map(json.dumps, client.scan(TableName=name)["Items"]))
+                      for name in ("VisitorCount", "ConnectionIDs")}
+            streams = boto3.client("dynamodbstreams", region_name="us-east-1", aws_access_key_id="x",
+                                   aws_secret_access_key="x")
+            arn = client.describe_table(TableName="VisitorCount")["Table"]["LatestStreamArn"]
+            shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+            iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                                  ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+            records = [(r["eventName"], json.dumps(r["dynamodb"].get("NewImage"), sort_keys=True))
+                       for r in streams.get_records(ShardIterator=iterator)["Records"]]
+            return cancelled, tables, records
+        finally:
+            models.DynamoDBBackend.transact_write_items = original
+
+
+def test_the_load_stacks_moto_patch_rolls_back_exactly_as_moto_does():
+    """The storm's moto backs up only what a transaction names (scripts/soak.py): same tables, same stream."""
+    plain, patched = _transactions_outcome(False), _transactions_outcome(True)
+    assert plain[0] == 2, "two of the four connects must be cancelled for this to test the rollback"
+    assert patched == plain

@@ -10,6 +10,7 @@ help:
 	@echo "make test    set up and run every test"
 	@echo "make deploy  sam build + sam deploy --guided (see docs/deploying.md)"
 	@echo "make bootstrap-check  build both bootstraps and check they load on Amazon Linux 2023"
+	@echo "make soak    load storms of 1,000 WebSocket clients until 10,000+ invocations (SOAK_ARGS=--short for CI)"
 
 setup:
 	scripts/setup.sh
@@ -42,6 +43,11 @@ bootstrap-check:
 	scripts/build_bootstrap.sh DBUpdater .build-lambda/bootstraps/DBUpdater
 	scripts/build_bootstrap.sh DBStreamProcessor .build-lambda/bootstraps/DBStreamProcessor
 	scripts/bootstrap_check.sh .build-lambda/bootstraps/DBUpdater/bootstrap .build-lambda/bootstraps/DBStreamProcessor/bootstrap
+
+# Long load run (docs/reliability-load.md); CI runs `make soak SOAK_ARGS=--short`.
+.PHONY: soak
+soak: build
+	.venv/bin/python scripts/soak.py --json test-artifacts/soak-report.json $(SOAK_ARGS)
 
 clean:
 	rm -rf .build .build-lambda .aws-sam test-artifacts

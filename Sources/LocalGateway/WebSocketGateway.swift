@@ -16,7 +16,7 @@ struct WebSocketGateway: Sendable {
     /// API Gateway's limit for a message (frames of a message together): 128 KB; larger closes with 1009.
     /// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
     static let maxMessageSize = 128 * 1024
-    /// API Gateway's limit for one frame: 32 KB (a larger message must come in several frames); larger closes with 1009.
+    /// API Gateway's limit for one frame: 32 KB (a longer message comes in several frames); larger closes with 1009.
     static let maxFrameSize = 32 * 1024
 
     var stage: String { String(stagePath.dropFirst()) }

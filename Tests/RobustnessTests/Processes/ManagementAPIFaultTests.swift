@@ -1,0 +1,84 @@
+import Foundation
+import RuntimeAPIServer
+import Testing
+import TestSupport
+
+/// DBStreamProcessor against a Management API that misbehaves per connection (scripts/mgmt_api_test_server.py):
+/// a 410 storm, 429 bursts, lasting 500s, slow answers and connections that never answer. The broadcast
+/// must end within the invocation's deadline, reach every connection that can be reached, and no bad
+/// connection may hold up the others beyond its own attempt timeout.
+@Suite(.serialized) struct ManagementAPIFaultTests {
+    @Test func badConnectionsNeverHoldUpTheRest() async throws {
+        let aws = try FaultyAWS()
+        defer { aws.stop() }
+        let api = try ManagementAPITestServer()
+        try api.allow(
+            accessKeyId: aws.credentials.accessKeyId, secretAccessKey: aws.credentials.secretAccessKey,
+            sessionToken: aws.credentials.sessionToken, region: aws.moto.region)
+
+        let old = String(Int64(Date().timeIntervalSince1970 * 1000) - 60_000)
+        let ids = (0..<400).map { Events.connectionId($0) }
+        for id in ids {
+            try aws.client.putItem(table: aws.connectionsTable, item: ["connectionId": .string(id), "connectedAt": .number(old)])
+        }
+        let gone = Array(ids[0..<150])  // a 410 storm: most of an audience left at once
+        let throttled = Array(ids[150..<200])  // 429 three times, then accepted
+        let broken = Array(ids[200..<220])  // 500 on every attempt
+        let slow = Array(ids[220..<240])  // answers after 1.5 s
+        let hanging = Array(ids[240..<243])  // never answers
+        let healthy = Array(ids[243...])
+        try api.script(gone, then: 410)
+        try api.script(throttled, statuses: [429, 429, 429], then: 200)
+        try api.script(broken, then: 500)
+        try api.script(slow, then: 200, delayMs: 1_500)
+        try api.script(hanging, then: 200, delayMs: 600_000)
+
+        // Few requests in flight, so that hanging connections would visibly starve the rest if they could.
+        let processor = try await FunctionInstance(binary: "DBStreamProcessor") {
+            aws.environment(runtimeAPI: $0, extra: ["WEBSOCKET_API_ENDPOINT": api.endpoint + "/local", "FANOUT_CONCURRENCY": "8"])
+        }
+        defer { Task { await processor.stop() } }
+        let result = try await processor.invoke(bytes: Events.counterChanged(visits: 7), deadline: .seconds(20))
+
+        let requests = try api.requests()
+        let perId = Dictionary(grouping: requests, by: \.connectionId).mapValues(\.count)
+        let remaining = try aws.connections()
+        let summary = try Self.summary(in: processor.output)
+        Artifacts.save("mgmt-api-faults", processor.output + aws.log)
+        Artifacts.figures("mgmt-api-faults", [
+            "connections": ids.count, "expectedSent": healthy.count + throttled.count + slow.count, "sent": summary["sent"] ?? -1,
+            "expectedGone": gone.count, "gone": summary["gone"] ?? -1, "expectedFailed": broken.count + hanging.count,
+            "failed": summary["failed"] ?? -1, "retries": summary["retries"] ?? -1, "durationMs": summary["durationMs"] ?? -1,
+            "hangAttempts": hanging.map { perId[$0] ?? 0 }.reduce(0, +), "goneDeleted": gone.filter { remaining[$0] == nil }.count,
+        ])
+
+        // The invocation ended by its deadline with a response (the server throws on a timeout).
+        #expect(result.errorType == nil, "\(processor.output.suffix(2000))")
+        #expect(summary["sent"] == healthy.count + throttled.count + slow.count)
+        #expect(summary["gone"] == gone.count)
+        #expect(summary["failed"] == broken.count + hanging.count)
+        #expect(healthy.allSatisfy { perId[$0] == 1 } && slow.allSatisfy { perId[$0] == 1 })
+        #expect(throttled.allSatisfy { perId[$0] == 4 }, "three 429s, then delivered")
+        #expect(broken.allSatisfy { perId[$0] == 4 }, "500s are retried until the attempts run out")
+        #expect(gone.allSatisfy { remaining[$0] == nil }, "every connection of the 410 storm is deleted")
+        #expect(remaining.count == ids.count - gone.count)
+        // A hanging connection is tried again after its attempt timed out; by then every other
+        // connection had its first answer: none waited for a hang.
+        let firstRetryOfAHang = requests.indices.first { index in
+            hanging.contains(requests[index].connectionId) && requests[..<index].contains { $0.connectionId == requests[index].connectionId }
+        }
+        let lastFirstAttempt = requests.indices.last { index in
+            !hanging.contains(requests[index].connectionId) && !requests[..<index].contains { $0.connectionId == requests[index].connectionId }
+        }
+        let retried = try #require(firstRetryOfAHang, "a hanging connection is retried after its attempt timeout")
+        #expect(try #require(lastFirstAttempt) < retried)
+        #expect(processor.isRunning)
+    }
+
+    /// The numbers of the processor's JSON summary line.
+    static func summary(in output: String) throws -> [String: Int] {
+        let line = try #require(output.split(separator: "\n").first { $0.contains("\"_aws\"") })
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        return object.compactMapValues { $0 as? Int }
+    }
+}

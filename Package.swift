@@ -53,7 +53,7 @@ var targets: [Target] = [
     ),
     // The event decoders over the seeded fuzz corpus (scripts/fuzz_events.py); scripts/fuzz_asan.sh runs
     // it under the address sanitizer.
-    .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents"], path: "Tests/RobustnessTests/Decoders", swiftSettings: strict),
+    .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "TestSupport"], path: "Tests/RobustnessTests/Decoders", swiftSettings: strict),
 ]
 
 var dependencies: [Package.Dependency] = []
@@ -128,7 +128,7 @@ if !coreOnly {
 /// that under the address sanitizer in its own scratch path, without the rest of the package.
 let decodersOnly = Context.environment["VC_FUZZ_DECODERS_ONLY"] == "1"
 if decodersOnly {
-    targets = targets.filter { ["LambdaEvents", "DecoderFuzzTests"].contains($0.name) }
+    targets = targets.filter { ["CCurl", "CurlHTTP", "TestSupport", "LambdaEvents", "DecoderFuzzTests"].contains($0.name) }
     dependencies = []
 }
 

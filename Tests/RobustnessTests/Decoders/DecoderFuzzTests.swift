@@ -1,5 +1,6 @@
 import Foundation
 import LambdaEvents
+import TestSupport
 import Testing
 
 /// The event decoders over thousands of mutated events (truncated JSON, wrong types, missing keys,

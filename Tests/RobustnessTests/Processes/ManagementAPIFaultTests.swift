@@ -38,7 +38,8 @@ import TestSupport
             aws.environment(runtimeAPI: $0, extra: ["WEBSOCKET_API_ENDPOINT": api.endpoint + "/local", "FANOUT_CONCURRENCY": "8"])
         }
         defer { Task { await processor.stop() } }
-        let result = try await processor.invoke(bytes: Events.counterChanged(visits: 7), deadline: .seconds(20))
+        // 30 s: four 5 s attempts on a hanging connection still leave time to delete the gone ones.
+        let result = try await processor.invoke(bytes: Events.counterChanged(visits: 7), deadline: .seconds(30))
 
         let requests = try api.requests()
         let perId = Dictionary(grouping: requests, by: \.connectionId).mapValues(\.count)

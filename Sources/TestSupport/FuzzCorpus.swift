@@ -2,23 +2,27 @@ import Foundation
 
 /// A corpus of mutated events made by scripts/fuzz_events.py: seeded and deterministic, so a failure
 /// is reproduced by its seed. `FUZZ_SEED` and `FUZZ_EVENTS` override the CI setting.
-struct FuzzCorpus {
+public struct FuzzCorpus: Sendable {
     /// The default seed: fixed, so CI runs are reproducible; every run prints the seed it used.
-    static let defaultSeed = 20_261_129
+    public static let defaultSeed = 20_261_129
     /// Events per corpus in the CI setting (`FUZZ_EVENTS` for longer runs).
-    static let defaultCount = 2_000
+    public static let defaultCount = 2_000
 
-    let seed: Int
-    let events: [[UInt8]]
+    /// The seed the corpus was made with.
+    public let seed: Int
+    /// The events, raw bytes (not necessarily JSON, nor UTF-8).
+    public let events: [[UInt8]]
     /// What the generator reported (mutation kinds and counts), for the log.
-    let summary: String
+    public let summary: String
 
-    static var seed: Int { ProcessInfo.processInfo.environment["FUZZ_SEED"].flatMap(Int.init) ?? defaultSeed }
-    static var count: Int { ProcessInfo.processInfo.environment["FUZZ_EVENTS"].flatMap(Int.init) ?? defaultCount }
+    /// `FUZZ_SEED`, or the default.
+    public static var seed: Int { ProcessInfo.processInfo.environment["FUZZ_SEED"].flatMap(Int.init) ?? defaultSeed }
+    /// `FUZZ_EVENTS`, or the CI setting.
+    public static var count: Int { ProcessInfo.processInfo.environment["FUZZ_EVENTS"].flatMap(Int.init) ?? defaultCount }
 
     /// Generates the corpus of `kind` (`websocket` or `stream`).
-    init(kind: String, seed: Int = FuzzCorpus.seed, count: Int = FuzzCorpus.count) throws {
-        let root = Self.repositoryRoot
+    public init(kind: String, seed: Int = FuzzCorpus.seed, count: Int = FuzzCorpus.count) throws {
+        let root = RepoPaths.root
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-\(kind)-\(seed)-\(UUID().uuidString).bin")
         defer { try? FileManager.default.removeItem(at: out) }
         let process = Process()
@@ -38,8 +42,8 @@ struct FuzzCorpus {
         self.events = try Self.split(Array(try Data(contentsOf: out)))
     }
 
-    /// The corpus file: a 4-byte big-endian length before each event.
-    static func split(_ bytes: [UInt8]) throws -> [[UInt8]] {
+    /// Splits a corpus file: a 4-byte big-endian length before each event.
+    public static func split(_ bytes: [UInt8]) throws -> [[UInt8]] {
         var events: [[UInt8]] = []
         var offset = 0
         while offset < bytes.count {
@@ -52,20 +56,10 @@ struct FuzzCorpus {
         }
         return events
     }
-
-    /// The folder holding Package.swift, found from this file.
-    static var repositoryRoot: URL {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.path != "/" {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    }
 }
 
 /// The corpus could not be made or read.
-struct CorpusError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct CorpusError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -110,7 +110,9 @@ if !coreOnly {
         // against the real binaries; docs/reliability.md.
         .testTarget(
             name: "RobustnessTests",
-            dependencies: ["AWSClient", "LambdaEvents", "RuntimeAPIServer", "TestSupport", "DBUpdater", "DBStreamProcessor"],
+            dependencies: [
+                "AWSClient", "CurlHTTP", "LambdaEvents", "RuntimeAPIServer", "SigV4", "TestSupport", "DBUpdater", "DBStreamProcessor",
+            ],
             path: "Tests/RobustnessTests/Processes",
             swiftSettings: strict
         ),

@@ -53,7 +53,7 @@ def wrong_type(rng, old):
     choices = [None, True, 0, -1, 1.5e308, "", "x", [], {}, [old], {"S": old}]
     if isinstance(old, (int, float)) and not isinstance(old, bool):
         choices.append(str(old))  # a number as a string
-    if isinstance(old, str) and old.lstrip("-").isdigit():
+    if isinstance(old, str) and old.lstrip("-").isdigit() and len(old) < 40:
         choices.append(int(old))  # a numeric string as a number
     return rng.choice(choices)
 

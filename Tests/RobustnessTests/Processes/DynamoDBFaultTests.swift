@@ -1,4 +1,6 @@
+import AWSClient
 import Foundation
+import LambdaEvents
 import RuntimeAPIServer
 import Testing
 import TestSupport
@@ -81,7 +83,7 @@ import TestSupport
         #expect(visits == markers.count + withoutVisit, "seed \(Self.seed)")
         // Every connection that got a 200 is recorded.
         #expect(succeeded.allSatisfy { rows[$0.connection] != nil })
-        #expect(instances.allSatisfy(\.isRunning))
+        #expect(instances.allSatisfy { $0.isRunning })
     }
 
     @Test func anUnknownOutcomeIsNeverCountedTwice() async throws {

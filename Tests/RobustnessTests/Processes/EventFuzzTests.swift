@@ -36,7 +36,7 @@ import TestSupport
         let connections = (0..<3).map { ["connectionId": ["S": "FUZZ00000000000\($0)="], "connectedAt": ["N": "1"]] }
         try standIn.canned(["Scan": ["Items": connections, "Count": 3]])
         let api = try ManagementAPITestServer()
-        try api.allow(accessKeyId: "AKIAFUZZ", secretAccessKey: secret, sessionToken: nil, region: "us-east-1")
+        try api.allow(accessKeyId: "AKIAFUZZ", secretAccessKey: Self.secret, sessionToken: nil, region: "us-east-1")
         let processor = try await FunctionInstance(binary: "DBStreamProcessor") {
             var env = Self.environment(runtimeAPI: $0, dynamoDB: standIn.endpoint)
             env["WEBSOCKET_API_ENDPOINT"] = api.endpoint + "/local"

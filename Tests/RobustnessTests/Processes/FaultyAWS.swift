@@ -1,6 +1,7 @@
 import AWSClient
 import Foundation
 import LambdaEvents
+import SigV4
 import TestSupport
 
 /// moto (signature checking on, STS session credentials) with the two tables of DESIGN §3, and the

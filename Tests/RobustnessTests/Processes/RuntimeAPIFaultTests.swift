@@ -1,4 +1,6 @@
+import AWSClient
 import Foundation
+import LambdaEvents
 import RuntimeAPIServer
 import Testing
 import TestSupport

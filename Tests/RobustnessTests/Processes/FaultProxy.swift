@@ -45,6 +45,11 @@ final class FaultProxy: @unchecked Sendable {
         try post("canned", answers)
     }
 
+    /// Forgets scripts, random mode and statistics.
+    func reset() throws {
+        try post("reset", [String: String]())
+    }
+
     func stats() throws -> Stats {
         let response = try control.execute(HTTPRequest(method: .get, url: endpoint + "/_fault/stats"))
         return try JSONDecoder().decode(Stats.self, from: Data(response.body))

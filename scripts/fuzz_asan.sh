@@ -6,6 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VC_FUZZ_DECODERS_ONLY=1
+# The cut-down package has no dependencies, and resolving it rewrites Package.resolved: keep the main
+# build's pins as they are.
+if [ -f Package.resolved ]; then
+  mkdir -p .build-asan
+  cp Package.resolved .build-asan/Package.resolved.main
+  trap 'mv -f .build-asan/Package.resolved.main Package.resolved' EXIT
+fi
 flags=(--scratch-path .build-asan -Xswiftc -sanitize=address)
 echo "==> build the decoders and their fuzz tests with -sanitize=address"
 swift build --build-tests "${flags[@]}"

@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test dev deploy clean bootstrap-check build-DBUpdaterFunction build-DBStreamProcessorFunction
+.PHONY: help setup build test dev deploy clean bootstrap-check build-DBUpdaterFunction build-DBStreamProcessorFunction fuzz
 
 help:
 	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/)"
@@ -43,6 +43,12 @@ bootstrap-check:
 	scripts/build_bootstrap.sh DBUpdater .build-lambda/bootstraps/DBUpdater
 	scripts/build_bootstrap.sh DBStreamProcessor .build-lambda/bootstraps/DBStreamProcessor
 	scripts/bootstrap_check.sh .build-lambda/bootstraps/DBUpdater/bootstrap .build-lambda/bootstraps/DBStreamProcessor/bootstrap
+
+# The fuzz tests' long setting (make test runs 2,000 events per binary): FUZZ_EVENTS and FUZZ_SEED to choose.
+fuzz: setup
+	swift build --build-tests
+	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} swift test --skip-build --filter 'EventFuzzTests|DecoderFuzzTests'
+	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} scripts/fuzz_asan.sh
 
 # Long load run (docs/reliability-load.md); CI runs `make soak SOAK_ARGS=--short`.
 .PHONY: soak

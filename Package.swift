@@ -51,6 +51,9 @@ var targets: [Target] = [
         dependencies: ["VisitorCounterCore", "TestSupport"],
         swiftSettings: strict
     ),
+    // The event decoders over the seeded fuzz corpus (scripts/fuzz_events.py); scripts/fuzz_asan.sh runs
+    // it under the address sanitizer.
+    .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "TestSupport"], path: "Tests/RobustnessTests/Decoders", swiftSettings: strict),
 ]
 
 var dependencies: [Package.Dependency] = []
@@ -103,6 +106,16 @@ if !coreOnly {
             ],
             swiftSettings: strict
         ),
+        // Faults (DynamoDB through scripts/fault_proxy.py, Management API, Runtime API) and fuzzed events
+        // against the real binaries; docs/reliability.md.
+        .testTarget(
+            name: "RobustnessTests",
+            dependencies: [
+                "AWSClient", "CurlHTTP", "LambdaEvents", "RuntimeAPIServer", "SigV4", "TestSupport", "DBUpdater", "DBStreamProcessor",
+            ],
+            path: "Tests/RobustnessTests/Processes",
+            swiftSettings: strict
+        ),
         // The gateway's pure parts (event shapes, filters, signature checks); the stack itself is tested
         // end to end by tests/test_local_stack.py and tests/test_page_e2e.py.
         .testTarget(
@@ -113,10 +126,18 @@ if !coreOnly {
     ]
 }
 
+/// `VC_FUZZ_DECODERS_ONLY=1` keeps only the decoders and their fuzz tests: scripts/fuzz_asan.sh builds
+/// that under the address sanitizer in its own scratch path, without the rest of the package.
+let decodersOnly = Context.environment["VC_FUZZ_DECODERS_ONLY"] == "1"
+if decodersOnly {
+    targets = targets.filter { ["CCurl", "CurlHTTP", "TestSupport", "LambdaEvents", "DecoderFuzzTests"].contains($0.name) }
+    dependencies = []
+}
+
 let package = Package(
     name: "VisitorCounter",
     platforms: [.macOS(.v14)],
-    products: [
+    products: decodersOnly ? [] : [
         .executable(name: "DBUpdater", targets: ["DBUpdater"]),
         .executable(name: "DBStreamProcessor", targets: ["DBStreamProcessor"]),
     ] + (coreOnly ? [] : [.executable(name: "LocalGateway", targets: ["LocalGateway"])]),

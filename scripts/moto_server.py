@@ -62,6 +62,7 @@ def main():
     info = {"endpoint": endpoint, "region": args.region}
     if not args.no_auth:
         info.update(bootstrap_credentials(endpoint, args.region))
+        record_credentials(info)
     else:
         info.update({"accessKeyId": "testing", "secretAccessKey": "testing"})
     print(json.dumps(info), flush=True)
@@ -71,6 +72,16 @@ def main():
     else:
         sys.stdin.read()  # returns when the parent closes our stdin or dies
     server.shutdown()
+
+
+def record_credentials(info):
+    """Appends the secrets made here to test-artifacts/credentials-seen.jsonl: tests/test_security.py
+    searches every captured log for them (they are random per run, so only this file knows them)."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test-artifacts")
+    os.makedirs(folder, exist_ok=True)
+    secrets = [info["secretAccessKey"], info["session"]["secretAccessKey"], info["session"]["sessionToken"]]
+    with open(os.path.join(folder, "credentials-seen.jsonl"), "a") as log:
+        log.write(json.dumps({"secrets": secrets}) + "\n")
 
 
 def bootstrap_credentials(endpoint, region):

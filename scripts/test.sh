@@ -12,5 +12,10 @@ echo "==> swift test"
 swift test --skip-build 2>&1 | tee test-artifacts/swift-test.log
 if [ -n "$(ls tests/test_*.py 2>/dev/null)" ]; then
   echo "==> pytest"
-  .venv/bin/python -m pytest -q tests
+  # The security scan runs last (below), over everything the suites printed.
+  .venv/bin/python -m pytest -q tests --ignore=tests/test_security.py 2>&1 | tee test-artifacts/pytest.log
 fi
+echo "==> fuzz the event decoders under the address sanitizer"
+scripts/fuzz_asan.sh 2>&1 | tee test-artifacts/fuzz-asan.log
+echo "==> security scan of the code, the template and every captured output"
+.venv/bin/python -m pytest -q tests/test_security.py

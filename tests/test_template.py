@@ -383,7 +383,7 @@ def test_dbstreamprocessor_may_read_the_stream_scan_connections_and_post_to_them
         "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
         # Deleting a gone connection takes it off `live` in the same transaction (live viewers on).
         "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
-        "execute-api:ManageConnections": {prefix + "/POST/@connections/*", prefix + "/DELETE/@connections/*"},
+        "execute-api:ManageConnections": {prefix + "/POST/@connections/*"},
     }
 
 

@@ -1,3 +1,5 @@
+import LambdaRuntime
+
 /// The figures of one DBStreamProcessor invocation, logged as one JSON line that is also CloudWatch
 /// Embedded Metric Format: CloudWatch Logs turns the same line into metrics in the `VisitorCounter`
 /// namespace, with no PutMetricData calls (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
@@ -26,30 +28,11 @@ public struct BroadcastSummary: Sendable, Equatable {
         var dimensionValue = ""
         if let functionName, !functionName.isEmpty {
             dimensions = "[[\"FunctionName\"]]"
-            dimensionValue = ",\"FunctionName\":\"\(jsonEscaped(functionName))\""
+            dimensionValue = ",\"FunctionName\":\(JSONText.quoted(functionName))"
         }
         return "{\"message\":\"broadcast\",\"connections\":\(connections),\"sent\":\(sent),\"gone\":\(gone),"
             + "\"failed\":\(failed),\"retries\":\(retries),\"durationMs\":\(durationMs)\(dimensionValue),"
             + "\"_aws\":{\"Timestamp\":\(timestamp),\"CloudWatchMetrics\":[{\"Namespace\":\"\(Self.namespace)\","
             + "\"Dimensions\":\(dimensions),\"Metrics\":[\(metrics)]}]}}"
     }
-}
-
-/// Escapes a string for a JSON string literal.
-func jsonEscaped(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = Array("0123456789abcdef")
-            out += "\\u00" + String(hex[Int(scalar.value >> 4)]) + String(hex[Int(scalar.value & 0xF)])
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
 }

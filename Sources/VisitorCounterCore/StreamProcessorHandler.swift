@@ -40,6 +40,8 @@ public struct StreamProcessorHandler: LambdaHandler {
 
     public func handle(_ event: DynamoDBStreamEvent, context: LambdaContext) throws -> DynamoDBBatchResponse {
         let started = ContinuousClock.now
+        // "Young" is judged against when the posts went out, not when the deletes run after them.
+        let postedAt = now()
         guard let message = NewestCount.message(in: event.records) else {
             context.logger.debug("no counter change in batch", ["records": .int(event.records.count)])
             return DynamoDBBatchResponse(batchItemFailures: [])
@@ -57,7 +59,7 @@ public struct StreamProcessorHandler: LambdaHandler {
         summary.gone = report.gone.count
         summary.failed = report.failed
         summary.retries = report.retries
-        removeGone(report.gone, connections: connections, deadline: deadline, context: context)
+        removeGone(report.gone, connections: connections, postedAt: postedAt, deadline: deadline, context: context)
         summary.durationMs = Int64((ContinuousClock.now - started).components.seconds * 1000)
             + Int64((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)
         emit(summary.logLine(timestamp: now(), functionName: functionName))
@@ -79,11 +81,12 @@ public struct StreamProcessorHandler: LambdaHandler {
 
     /// Deletes gone connections, except young ones; a failed delete is logged, never fatal (TTL cleans up).
     private func removeGone(
-        _ gone: [String], connections: [StoredConnection], deadline: ContinuousClock.Instant, context: LambdaContext
+        _ gone: [String], connections: [StoredConnection], postedAt: Int64, deadline: ContinuousClock.Instant,
+        context: LambdaContext
     ) {
         guard !gone.isEmpty else { return }
         let connectedAt = Dictionary(connections.map { ($0.connectionId, $0.connectedAt) }, uniquingKeysWith: { a, _ in a })
-        let cutoff = now() - Self.youngConnectionMilliseconds
+        let cutoff = postedAt - Self.youngConnectionMilliseconds
         for id in gone {
             if let at = connectedAt[id] ?? nil, at > cutoff { continue }
             do {

@@ -39,8 +39,9 @@ import TestSupport
         try api.script(broken, then: 500)
 
         let event = try streamEventFromMoto(aws, updates: 3)
-        // Connected just now: its $connect may still be running when the broadcast reaches it.
-        let justNow = Int64(Date().timeIntervalSince1970 * 1000)
+        // Connected "just now": its $connect may still be running when the broadcast reaches it. Stamped a
+        // minute ahead so it is still young when the posts go out, however slow a loaded machine is.
+        let justNow = Int64(Date().timeIntervalSince1970 * 1000) + 60_000
         try aws.client.putItem(table: aws.connectionsTable, item: ["connectionId": .string(young), "connectedAt": .number(String(justNow))])
         let fleet = try await FunctionFleet(binary: "DBStreamProcessor") {
             aws.environment(runtimeAPI: $0, extra: ["WEBSOCKET_API_ENDPOINT": api.endpoint + "/local", "LOG_LEVEL": "info"])

@@ -15,7 +15,10 @@ final class FunctionFleet: @unchecked Sendable {
     init(binary: String, count: Int = 1, environment: (String) -> [String: String]) async throws {
         var servers: [RuntimeAPIServer] = []
         var processes: [ChildProcess] = []
-        let path = RepoPaths.productsDirectory.appendingPathComponent(binary).path
+        // VC_FUNCTION_BIN_DIR runs the same tests against other builds, e.g. the release bootstraps
+        // (.build-lambda/bootstraps/<Function>/bootstrap) for figures.
+        let path = ProcessInfo.processInfo.environment["VC_FUNCTION_BIN_DIR"].map { "\($0)/\(binary)/bootstrap" }
+            ?? RepoPaths.productsDirectory.appendingPathComponent(binary).path
         for _ in 0..<count {
             let server = RuntimeAPIServer()
             try await server.start()

@@ -1,0 +1,92 @@
+import Foundation
+import LambdaEvents
+import TestSupport
+import Testing
+
+/// The event decoders over thousands of mutated events (truncated JSON, wrong types, missing keys,
+/// 200 KB strings, 500-deep nesting, invalid UTF-8, numbers as strings): each one decodes or throws,
+/// never crashes, and what decodes survives a round trip unchanged. scripts/fuzz_asan.sh runs the same
+/// tests under the address sanitizer.
+@Suite struct DecoderFuzzTests {
+    @Test func webSocketEventsDecodeOrThrowAndRoundTrip() throws {
+        let corpus = try FuzzCorpus(kind: "websocket")
+        let outcome = try Self.run(corpus, as: APIGatewayWebSocketRequest.self)
+        print("decoder fuzz figures: kind=websocket seed=\(corpus.seed) events=\(corpus.events.count) accepted=\(outcome.accepted) rejected=\(outcome.rejected) generator=\(corpus.summary)")
+        #expect(outcome.accepted + outcome.rejected == corpus.events.count)
+        // The mutations leave some events valid and break most: both paths of the decoder run.
+        #expect(outcome.accepted > 0)
+        #expect(outcome.rejected > corpus.events.count / 2)
+        #expect(outcome.roundTripFailures.isEmpty, "seed \(corpus.seed): events \(outcome.roundTripFailures.prefix(10)) changed in a round trip")
+    }
+
+    @Test func streamEventsDecodeOrThrowAndRoundTrip() throws {
+        let corpus = try FuzzCorpus(kind: "stream")
+        let outcome = try Self.run(corpus, as: DynamoDBStreamEvent.self)
+        print("decoder fuzz figures: kind=stream seed=\(corpus.seed) events=\(corpus.events.count) accepted=\(outcome.accepted) rejected=\(outcome.rejected) generator=\(corpus.summary)")
+        #expect(outcome.accepted + outcome.rejected == corpus.events.count)
+        #expect(outcome.accepted > 0)
+        #expect(outcome.rejected > corpus.events.count / 2)
+        #expect(outcome.roundTripFailures.isEmpty, "seed \(corpus.seed): events \(outcome.roundTripFailures.prefix(10)) changed in a round trip")
+    }
+
+    @Test func attributeValuesOfEveryShapeDecodeOrThrow() throws {
+        // Every JSON value found anywhere in the stream corpus, decoded as an AttributeValue: the enum
+        // must reject all but exactly one known key with a value of the right type.
+        let corpus = try FuzzCorpus(kind: "stream", count: min(FuzzCorpus.count, 150))
+        var accepted = 0
+        var rejected = 0
+        let decoder = JSONDecoder()
+        for event in corpus.events {
+            guard let tree = try? JSONSerialization.jsonObject(with: Data(event), options: [.fragmentsAllowed]) else { continue }
+            // Objects of one or two members (an AttributeValue has exactly one) and scalars; the rest
+            // cannot be an AttributeValue and would only cost time.
+            for value in Self.subValues(tree) where ((value as? [String: Any])?.count ?? 0) <= 2 && !(value is [Any]) {
+                guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]) else { continue }
+                if let decoded = try? decoder.decode(AttributeValue.self, from: data) {
+                    accepted += 1
+                    let again = try decoder.decode(AttributeValue.self, from: JSONEncoder().encode(decoded))
+                    #expect(again == decoded)
+                } else {
+                    rejected += 1
+                }
+            }
+        }
+        print("decoder fuzz figures: kind=attribute-value seed=\(corpus.seed) accepted=\(accepted) rejected=\(rejected)")
+        #expect(accepted > 0)
+        #expect(rejected > 0)
+    }
+
+    struct Outcome {
+        var accepted = 0
+        var rejected = 0
+        var roundTripFailures: [Int] = []
+    }
+
+    static func run<Event: Codable & Equatable>(_ corpus: FuzzCorpus, as type: Event.Type) throws -> Outcome {
+        var outcome = Outcome()
+        let decoder = JSONDecoder()
+        let encoder = JSONEncoder()
+        for (index, event) in corpus.events.enumerated() {
+            guard let decoded = try? decoder.decode(Event.self, from: Data(event)) else {
+                outcome.rejected += 1
+                continue
+            }
+            outcome.accepted += 1
+            let again = try? decoder.decode(Event.self, from: encoder.encode(decoded))
+            if again != decoded { outcome.roundTripFailures.append(index) }
+        }
+        return outcome
+    }
+
+    /// The value and every value nested in it, at most 5,000 (a 500-deep array has 500).
+    static func subValues(_ tree: Any) -> [Any] {
+        var result: [Any] = []
+        var stack: [Any] = [tree]
+        while let next = stack.popLast(), result.count < 5_000 {
+            result.append(next)
+            if let object = next as? [String: Any] { stack.append(contentsOf: object.values) }
+            if let array = next as? [Any] { stack.append(contentsOf: array) }
+        }
+        return result
+    }
+}

@@ -6,7 +6,7 @@
 // One thread, epoll, keep-alive; a request's response is due `delay` after the request arrived, kept in a
 // FIFO (the delay is constant, so arrival order is due order) and released by one timerfd. No signature
 // checking (signatures are tested elsewhere). Prints `PORT` on stdout once listening. `GET /__stats`
-// answers `{"requests":N,"first_ns":..,"last_ns":..}` (CLOCK_MONOTONIC of the first request's arrival and
+// answers `{"requests":N,"connections":C,"first_ns":..,"last_ns":..}` (CLOCK_MONOTONIC of the first request's arrival and
 // the last response's write); `POST /__reset` zeroes them. Ends on SIGTERM/SIGINT or when stdin closes.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -47,7 +47,7 @@ static size_t q_head, q_tail;
 static uint64_t delay_ns;
 static char response[1024];
 static size_t response_len;
-static uint64_t stat_requests, stat_first, stat_last;
+static uint64_t stat_requests, stat_first, stat_last, stat_connections;
 
 static uint64_t now_ns(void) {
     struct timespec ts;
@@ -80,8 +80,8 @@ static void respond(int fd) {
 
 static void answer_stats(int fd) {
     char body[256], out[512];
-    int n = snprintf(body, sizeof body, "{\"requests\":%llu,\"first_ns\":%llu,\"last_ns\":%llu}",
-                     (unsigned long long)stat_requests, (unsigned long long)stat_first, (unsigned long long)stat_last);
+    int n = snprintf(body, sizeof body, "{\"requests\":%llu,\"connections\":%llu,\"first_ns\":%llu,\"last_ns\":%llu}",
+                     (unsigned long long)stat_requests, (unsigned long long)stat_connections, (unsigned long long)stat_first, (unsigned long long)stat_last);
     int m = snprintf(out, sizeof out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", n, body);
     write_all(fd, out, (size_t)m);
 }
@@ -128,7 +128,7 @@ static int handle_requests(int fd, int tfd) {
         if (is_stats) {
             answer_stats(fd);
         } else if (is_reset) {
-            stat_requests = stat_first = stat_last = 0;
+            stat_requests = stat_first = stat_last = stat_connections = 0;
             answer_stats(fd);
         } else {
             uint64_t now = now_ns();
@@ -196,6 +196,7 @@ int main(int argc, char **argv) {
                     if (cfd >= MAX_FDS) { close(cfd); continue; }
                     setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
                     conns[cfd].open = 1;
+                    stat_connections++;
                     conns[cfd].len = 0;
                     struct epoll_event cev = {.events = EPOLLIN, .data.fd = cfd};
                     epoll_ctl(epfd, EPOLL_CTL_ADD, cfd, &cev);

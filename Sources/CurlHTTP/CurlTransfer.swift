@@ -48,13 +48,12 @@ final class CurlTransfer {
         clear()
         vc_easy_reset(handle)
         self.request = request
-        let target = Self.target(of: request.url)
-        try Self.validate(request, target: target)
+        try Self.validate(request)
         func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
             if code != CURLE_OK {
                 throw HTTPClientError(
                     code: .invalidRequest, curlCode: Int(code.rawValue),
-                    message: "\(what): \(String(cString: vc_easy_strerror(code)))", target: target)
+                    message: "\(what): \(String(cString: vc_easy_strerror(code)))", target: Self.target(of: request.url))
             }
         }
         try check(vc_easy_setopt_string(handle, CURLOPT_URL, request.url), "URL")
@@ -112,10 +111,10 @@ final class CurlTransfer {
     /// The outcome of the transfer after curl reported `code`; frees per-request memory.
     func finish(_ code: CURLcode) -> Result<HTTPResponse, HTTPClientError> {
         defer { clear() }
-        let target = Self.target(of: request?.url ?? "")
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: vc_easy_strerror(code)) : detail
+            let target = Self.target(of: request?.url ?? "")
             return .failure(HTTPClientError(code: Self.classify(code), curlCode: Int(code.rawValue), message: message, target: target))
         }
         var status = 0
@@ -152,9 +151,12 @@ final class CurlTransfer {
     /// curl hands every header line of every response it reads, including interim ones (100 Continue)
     /// and, with chunked encoding, trailers; only the final response's fields are kept.
     fileprivate func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = Substring(String(decoding: bytes, as: UTF8.self))
-        // "\r\n" is one Character in Swift, so all three are needed.
-        while line.last == "\n" || line.last == "\r" || line.last == "\r\n" { line.removeLast() }
+        // CR/LF are trimmed on the bytes (cheaper than Characters, where "\r\n" is one grapheme); the
+        // blank line that ends the header needs no String at all.
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        guard end > 0 else { return }
+        let line = Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self))
         if line.hasPrefix("HTTP/") {
             // A new status line: an interim 1xx response came before, or this is the final response.
             responseHeaders = []

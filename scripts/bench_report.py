@@ -27,13 +27,16 @@ def derived(f):
     c = {name: {"next": med(v["next"]), "response": med(v["response"])} for name, v in cold.items()}
     fan = f["fanout"]
     big = max(fan["swift"])
+    pairs = fan.get("pairRatios", {})
     d = {
         "cold": c,
         "coldVsFloor": c["swift"]["next"] / c["floor"]["next"],
         "coldPythonVsSwift": c["python"]["next"] / c["swift"]["next"],
         "coldConnectPythonVsSwift": c["python"]["response"] / c["swift"]["response"],
         "warmCpuMs": f["warm"]["swift"]["cpuMs"],
-        "fanoutVsFloor": {n: fan["swift"][n]["perSecond"] / fan["floor"][n]["perSecond"] for n in fan["swift"]},
+        # Paired runs (DBStreamProcessor and the floor alternate): the median of the pairs' ratios.
+        "fanoutVsFloor": {n: pairs.get(n, fan["swift"][n]["perSecond"] / fan["floor"][n]["perSecond"]) for n in fan["swift"]},
+        "cpuVsFloor": {n: fan["swift"][n]["cpuUsPerMessage"] / fan["floor"][n]["cpuUsPerMessage"] for n in fan["swift"]},
         "fanoutVsPool": {n: fan["swift"][n]["perSecond"] / fan["python-pool"][n]["perSecond"] for n in fan["swift"]},
         "fanoutVsSequential": {n: fan["swift"][n]["perSecond"] / fan["python-sequential"][n]["perSecond"]
                                for n in fan["swift"] if n in fan["python-sequential"]},
@@ -141,29 +144,35 @@ def render(f, history_path):
         "",
         f"A broadcast of one stream batch (`events/stream-batch.json`) to N connections. The Management API is",
         "`bench/loopback_api.c` answering every POST after 1 ms (keep-alive, no signature check); its own ceiling, measured",
-        f"first with the floor sender at 256 in flight: **{f['ceiling']['perSecond']:,.0f} requests/s** "
-        f"({f['ceiling']['requests']:,} requests), well above every figure below. ConnectionIDs is a loopback stand-in",
+        f"first under two floor senders at once (128 in flight each): **{f['ceiling']['perSecond']:,.0f} requests/s** served "
+        f"({f['ceiling']['requests']:,} requests, senders and server sharing the two cores), at "
+        f"{f['ceiling']['cpuUsPerRequest']:.1f} µs of its own CPU per request, i.e. "
+        f"**{f['ceiling']['perCoreSecond']:,.0f} requests/s** per core it gets. ConnectionIDs is a loopback stand-in",
         "(`bench/dynamodb_standin.py`) answering the Scan in pages of 4,000 items. Each function process serves one",
-        "warm-up broadcast, then the timed ones (median of the repeats; the sequential loop once). *Messages/s* is N over",
-        "the send window the Management API saw (first request's arrival → last response), the same clock for all four;",
-        "*invocation* is the Runtime API's hand-out → response (it adds the scan and the summary).",
+        "warm-up broadcast, then the timed ones (the median run; the sequential loop once). The floor's runs alternate",
+        "with DBStreamProcessor's, so both see the same machine load; their ratio is the median of the pairs' ratios.",
+        "*Messages/s* is N over the send window the Management API saw (first request's arrival → last response), the",
+        "same clock for all four; *invocation* is the Runtime API's hand-out → response (it adds the scan and the",
+        "summary). *CPU/message* is the process's utime+stime over the broadcast (scan included) divided by N: unlike",
+        "messages/s it hardly depends on what else the machine runs.",
         "Concurrency: 64 for DBStreamProcessor (`FANOUT_CONCURRENCY`), the boto3 thread pool and the floor.",
         "",
-        "| contender | N | messages/s | send window | invocation | CPU | peak RSS | all delivered |",
-        "|---|---:|---:|---:|---:|---:|---:|:---:|",
+        "| contender | N | runs | messages/s | send window | invocation | CPU/message | peak RSS | all delivered |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     fnames = {"swift": "DBStreamProcessor (Swift)", "python-pool": "boto3, 64-thread pool",
               "python-sequential": "boto3, sequential loop", "floor": "C floor (curl-multi, no signing)"}
     for name in ("swift", "python-pool", "python-sequential", "floor"):
         for n, r in sorted(f["fanout"][name].items()):
             inv = "—" if name == "floor" else f"{r['invocationSeconds']:.2f} s"
-            lines.append(f"| {fnames[name]} | {n:,} | {r['perSecond']:,.0f} | {r['sendSeconds']:.2f} s | {inv} | "
-                         f"{r['cpuSeconds']:.2f} s | {r['peakRSSKB'] / 1024:.1f} MB | {'yes' if r['allOk'] else 'NO'} |")
-    lines += ["", "Ratios (messages/s, DBStreamProcessor over …):", ""]
+            lines.append(f"| {fnames[name]} | {n:,} | {r['runs']} | {r['perSecond']:,.0f} | {r['sendSeconds']:.2f} s | {inv} | "
+                         f"{r['cpuUsPerMessage']:.0f} µs | {r['peakRSSKB'] / 1024:.1f} MB | {'yes' if r['allOk'] else 'NO'} |")
+    lines += ["", "Ratios (DBStreamProcessor over …):", ""]
     for n in sorted(d["fanoutVsFloor"]):
         seq = d["fanoutVsSequential"].get(n)
-        lines.append(f"- N = {n:,}: floor {d['fanoutVsFloor'][n] * 100:.0f} %, 64-thread boto3 {d['fanoutVsPool'][n]:.1f}×"
-                     + (f", sequential boto3 {seq:.1f}×" if seq else ""))
+        lines.append(f"- N = {n:,}: messages/s {d['fanoutVsFloor'][n] * 100:.0f} % of the floor (paired runs; CPU per message "
+                     f"{d['cpuVsFloor'][n]:.1f}× the floor's), {d['fanoutVsPool'][n]:.1f}× the 64-thread boto3 pool"
+                     + (f", {seq:.1f}× the sequential boto3 loop" if seq else ""))
     fp = f["footprint"]
     lines += [
         "",

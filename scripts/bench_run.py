@@ -137,17 +137,23 @@ def start_moto():
 
 
 def measure_loopback_ceiling(binaries, quick):
-    """The 1 ms Management API's own ceiling: the floor sender with 256 in flight, twice the fan-out's 64."""
-    count = 10000 if quick else 40000
+    """The 1 ms Management API's own ceiling: loaded by two floor senders at once (128 in flight each, four
+    times the fan-out's 64 in all). Its CPU per request gives the rate one core could serve (it is one thread)."""
+    count = 10000 if quick else 30000
     server = LoopbackAPI(binaries["loopback_api"], 1000)
     try:
-        out = subprocess.run([binaries["floor_fanout"], server.url + "/bench/%40connections", str(count), "256"],
-                             capture_output=True, text=True, check=True).stdout
+        cpu_before = cpu_seconds(server.proc.pid)
+        senders = [subprocess.Popen([binaries["floor_fanout"], server.url + "/bench/%40connections", str(count), "128"],
+                                    stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        for sender in senders:
+            sender.communicate()
+        cpu = cpu_seconds(server.proc.pid) - cpu_before
         stats = server.stats()
     finally:
         server.close()
     seconds = (stats["last_ns"] - stats["first_ns"]) / 1e9
-    return {"requests": stats["requests"], "perSecond": stats["requests"] / seconds, "client": json.loads(out)}
+    return {"requests": stats["requests"], "perSecond": stats["requests"] / seconds,
+            "cpuUsPerRequest": cpu / stats["requests"] * 1e6, "perCoreSecond": stats["requests"] / cpu if cpu > 0 else float("inf")}
 
 
 def measure_cold_start(contenders, runs, moto_endpoint):
@@ -220,12 +226,36 @@ def fanout_once(runtime, proc, mgmt, count):
             "perSecond": count / window if window > 0 else 0.0, "body": body[:200].decode(errors="replace")}
 
 
+def floor_once(binaries, endpoint, mgmt, n):
+    """One run of the curl-multi floor sender (a fresh process: it has no warm state to keep)."""
+    mgmt.stats(reset=True)
+    proc = subprocess.Popen([binaries["floor_fanout"], endpoint + "/%40connections", str(n), "64"],
+                            stdout=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    out = json.loads(proc.stdout.read() or "{}")
+    stats = mgmt.stats()
+    window = (stats["last_ns"] - stats["first_ns"]) / 1e9 if stats["requests"] else float("nan")
+    return {"ok": status == 0, "requests": stats["requests"], "sendSeconds": window,
+            "invocationSeconds": out.get("seconds", float("nan")), "cpuSeconds": usage.ru_utime + usage.ru_stime,
+            "perSecond": n / window if window > 0 else 0.0, "peakRSSKB": usage.ru_maxrss}
+
+
+def median_run(runs, n):
+    best = dict(sorted(runs, key=lambda r: r["perSecond"])[len(runs) // 2])
+    best["allOk"] = all(r["ok"] and r["requests"] == n for r in runs)
+    best["runs"] = len(runs)
+    best["cpuUsPerMessage"] = statistics.median(r["cpuSeconds"] for r in runs) / n * 1e6
+    return best
+
+
 def measure_fanout(contenders, binaries, sizes, repeats, sequential_max):
-    """Each function process serves a warm-up broadcast, then timed ones, per size."""
+    """Each function process serves a warm-up broadcast, then timed ones, per size. The floor runs alternate
+    with DBStreamProcessor's (same moment, same machine load); the ratio is the median of the pairs' ratios."""
     mgmt = LoopbackAPI(binaries["loopback_api"], 1000)
     endpoint = mgmt.url + "/bench"
     standin = {n: DynamoDBStandIn(n) for n in sizes}
-    results = {}
+    results = {"floor": {}}
+    pair_ratios = {}
     try:
         for contender in contenders:
             rows = {}
@@ -237,41 +267,30 @@ def measure_fanout(contenders, binaries, sizes, repeats, sequential_max):
                                                  "FANOUT_CONCURRENCY": "64"})
                 try:
                     fanout_once(runtime, proc, mgmt, n)  # warm-up: connections, code paths
-                    reps = 1 if contender.name == "python-sequential" else repeats
-                    runs = [fanout_once(runtime, proc, mgmt, n) for _ in range(reps)]
+                    runs, floors = [], []
+                    for _ in range(1 if contender.name == "python-sequential" else repeats):
+                        runs.append(fanout_once(runtime, proc, mgmt, n))
+                        if contender.name == "swift":
+                            floors.append(floor_once(binaries, endpoint, mgmt, n))
                     rss = peak_rss_kb(proc.pid)
                 finally:
                     proc.kill()
                     proc.wait()
                     runtime.close()
-                best = sorted(runs, key=lambda r: r["perSecond"])[len(runs) // 2]
-                best["peakRSSKB"] = rss
-                best["allOk"] = all(r["ok"] and r["requests"] == n for r in runs)
-                rows[n] = best
-                log(f"  fan-out {contender.name} {n}: {best['perSecond']:.0f} msg/s, rss {rss} KB, ok {best['allOk']}")
+                rows[n] = median_run(runs, n)
+                rows[n]["peakRSSKB"] = rss
+                if floors:
+                    results["floor"][n] = median_run(floors, n)
+                    pair_ratios[n] = statistics.median(a["perSecond"] / b["perSecond"] for a, b in zip(runs, floors))
+                    log(f"  fan-out floor {n}: {results['floor'][n]['perSecond']:.0f} msg/s")
+                log(f"  fan-out {contender.name} {n}: {rows[n]['perSecond']:.0f} msg/s, "
+                    f"{rows[n]['cpuUsPerMessage']:.0f} us CPU/msg, rss {rss} KB, ok {rows[n]['allOk']}")
             results[contender.name] = rows
-        rows = {}
-        for n in sizes:
-            runs = []
-            for _ in range(repeats):
-                mgmt.stats(reset=True)
-                proc = subprocess.Popen([binaries["floor_fanout"], endpoint + "/%40connections", str(n), "64"],
-                                        stdout=subprocess.PIPE, text=True)
-                _, status, usage = os.wait4(proc.pid, 0)
-                out = json.loads(proc.stdout.read())
-                stats = mgmt.stats()
-                window = (stats["last_ns"] - stats["first_ns"]) / 1e9
-                runs.append({"ok": status == 0, "requests": stats["requests"], "sendSeconds": window,
-                             "invocationSeconds": out["seconds"], "cpuSeconds": usage.ru_utime + usage.ru_stime,
-                             "perSecond": n / window, "peakRSSKB": usage.ru_maxrss, "allOk": status == 0})
-            best = sorted(runs, key=lambda r: r["perSecond"])[len(runs) // 2]
-            rows[n] = best
-            log(f"  fan-out floor {n}: {best['perSecond']:.0f} msg/s")
-        results["floor"] = rows
     finally:
         mgmt.close()
         for s in standin.values():
             s.close()
+    results["pairRatios"] = pair_ratios
     return results
 
 
@@ -355,7 +374,7 @@ def main():
     contenders = [Contender("swift", [processor], env),
                   Contender("python-pool", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="fanout_pool")),
                   Contender("python-sequential", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="fanout_sequential"))]
-    figures["fanout"] = measure_fanout(contenders, binaries, [1000, 10000], 1 if quick else 3, 1000 if quick else 10000)
+    figures["fanout"] = measure_fanout(contenders, binaries, [1000, 10000], 2 if quick else 5, 1000 if quick else 10000)
 
     figures["footprint"] = measure_footprint(args.bin)
     figures["seconds"] = time.monotonic() - started

@@ -150,30 +150,38 @@ final class CurlTransfer {
 
     /// curl hands every header line of every response it reads, including interim ones (100 Continue)
     /// and, with chunked encoding, trailers; only the final response's fields are kept.
-    fileprivate func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        // CR/LF are trimmed on the bytes (cheaper than Characters, where "\r\n" is one grapheme); the
-        // blank line that ends the header needs no String at all.
+    /// Parsed on the bytes (a fan-out reads thousands of these), Strings made only for name and value.
+    fileprivate func appendHeaderLine(_ raw: UnsafeRawBufferPointer) {
+        let bytes = raw.bindMemory(to: UInt8.self)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
-        guard end > 0 else { return }
-        let line = Substring(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self))
-        if line.hasPrefix("HTTP/") {
-            // A new status line: an interim 1xx response came before, or this is the final response.
+        guard end > 0 else { return }  // the blank line that ends the header
+        if end >= 5, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F {
+            // "HTTP/": a new status line: an interim 1xx response came before, or this is the final response.
             responseHeaders = []
             return
         }
-        if line.first == " " || line.first == "\t", !responseHeaders.isEmpty {
+        if isSpace(bytes[0]) {
             // Obsolete line folding (RFC 9112 §5.2): the line continues the previous field's value.
-            let last = responseHeaders.count - 1
-            responseHeaders[last].1 += " " + line.trimmingSpaces()
+            guard !responseHeaders.isEmpty else { return }
+            var start = 0
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            var stop = end
+            while stop > start, isSpace(bytes[stop - 1]) { stop -= 1 }
+            responseHeaders[responseHeaders.count - 1].1 += " " + String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self)
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingSpaces()
+        guard let colon = bytes[..<end].firstIndex(of: 0x3A) else { return }
+        var valueStart = colon + 1
+        var valueEnd = end
+        while valueStart < valueEnd, isSpace(bytes[valueStart]) { valueStart += 1 }
+        while valueEnd > valueStart, isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+        let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)
         responseHeaders.append((name, value))
         // Size the body buffer once when the length is announced (capped: the header is untrusted).
-        if name.count == 14, name.lowercased() == "content-length", let length = Int(value), length > 0 {
+        if colon == 14, name.lowercased() == "content-length", let length = Int(value), length > 0 {
             body.reserveCapacity(min(length, 1 << 24))
         }
     }

@@ -3,13 +3,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test dev deploy clean bootstrap-check build-DBUpdaterFunction build-DBStreamProcessorFunction
+.PHONY: help setup build test dev deploy clean bootstrap-check bench build-DBUpdaterFunction build-DBStreamProcessorFunction
 
 help:
 	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/)"
 	@echo "make test    set up and run every test"
 	@echo "make deploy  sam build + sam deploy --guided (see docs/deploying.md)"
 	@echo "make bootstrap-check  build both bootstraps and check they load on Amazon Linux 2023"
+	@echo "make bench   measure cold start, warm \$$connect, fan-out, footprint; writes docs/benchmarks.md (BENCH_QUICK=1: short run)"
 
 setup:
 	scripts/setup.sh
@@ -42,6 +43,10 @@ bootstrap-check:
 	scripts/build_bootstrap.sh DBUpdater .build-lambda/bootstraps/DBUpdater
 	scripts/build_bootstrap.sh DBStreamProcessor .build-lambda/bootstraps/DBStreamProcessor
 	scripts/bootstrap_check.sh .build-lambda/bootstraps/DBUpdater/bootstrap .build-lambda/bootstraps/DBStreamProcessor/bootstrap
+
+# Not part of `make test` (a benchmark is never a test): about 5-10 minutes on two cores.
+bench:
+	scripts/bench.sh
 
 clean:
 	rm -rf .build .build-lambda .aws-sam test-artifacts

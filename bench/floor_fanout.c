@@ -4,7 +4,8 @@
 //
 //   floor_fanout <base-url> <count> <concurrency>     e.g. http://127.0.0.1:PORT/bench/%40connections 10000 64
 //
-// Prints one JSON line: {"sent":N,"failed":F,"seconds":S}.
+// Prints one JSON line: {"sent":N,"failed":F,"seconds":S,"peakRSSKB":K} (VmHWM of this image: getrusage's
+// ru_maxrss would include the parent's pages from before exec).
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,17 @@ static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static long peak_rss_kb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, "VmHWM:", 6) == 0) kb = atol(line + 6);
+    }
+    if (f) fclose(f);
+    return kb;
 }
 
 static const char body[] = "{\"visits\":1234}";
@@ -69,6 +81,7 @@ int main(int argc, char **argv) {
         running = still;
         if (sent + failed < count) curl_multi_poll(multi, NULL, 0, 100, NULL);
     } while (sent + failed < count || running > 0);
-    printf("{\"sent\":%ld,\"failed\":%ld,\"seconds\":%.6f}\n", sent, failed, now_s() - t0);
+    double seconds = now_s() - t0;
+    printf("{\"sent\":%ld,\"failed\":%ld,\"seconds\":%.6f,\"peakRSSKB\":%ld}\n", sent, failed, seconds, peak_rss_kb());
     return failed != 0;
 }

@@ -237,7 +237,7 @@ def floor_once(binaries, endpoint, mgmt, n):
     window = (stats["last_ns"] - stats["first_ns"]) / 1e9 if stats["requests"] else float("nan")
     return {"ok": status == 0, "requests": stats["requests"], "sendSeconds": window,
             "invocationSeconds": out.get("seconds", float("nan")), "cpuSeconds": usage.ru_utime + usage.ru_stime,
-            "perSecond": n / window if window > 0 else 0.0, "peakRSSKB": usage.ru_maxrss}
+            "perSecond": n / window if window > 0 else 0.0, "peakRSSKB": out.get("peakRSSKB", 0)}
 
 
 def median_run(runs, n):

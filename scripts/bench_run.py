@@ -324,12 +324,27 @@ def machine():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bin", required=True, help="directory with DBUpdater/bootstrap and DBStreamProcessor/bootstrap")
-    parser.add_argument("--floor", required=True, help="directory with loopback_api, floor_runtime, floor_fanout")
+    parser.add_argument("--bin", help="directory with DBUpdater/bootstrap and DBStreamProcessor/bootstrap")
+    parser.add_argument("--floor", help="directory with loopback_api, floor_runtime, floor_fanout")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     parser.add_argument("--json", default=None, help="also write the raw figures here")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--render", metavar="FIGURES_JSON",
+                        help="measure nothing: rewrite the page from a run's --json figures (after editing bench/history.md)")
     args = parser.parse_args()
+    if args.render:
+        with open(args.render) as f:
+            figures = json.load(f)
+        # JSON turned the connection counts into strings.
+        fan = figures["fanout"]
+        for name in fan:
+            fan[name] = {int(n): row for n, row in fan[name].items()}
+        with open(args.out, "w") as f:
+            f.write(bench_report.render(figures, os.path.join(ROOT, "bench", "history.md")))
+        print(bench_report.summary(figures))
+        return
+    if not args.bin or not args.floor:
+        parser.error("--bin and --floor are required unless --render is given")
     quick = args.quick
     binaries = {name: os.path.join(args.floor, name) for name in ("loopback_api", "floor_runtime", "floor_fanout")}
     updater = os.path.join(args.bin, "DBUpdater", "bootstrap")

@@ -44,7 +44,7 @@ bootstrap-check:
 	scripts/build_bootstrap.sh DBStreamProcessor .build-lambda/bootstraps/DBStreamProcessor
 	scripts/bootstrap_check.sh .build-lambda/bootstraps/DBUpdater/bootstrap .build-lambda/bootstraps/DBStreamProcessor/bootstrap
 
-# Not part of `make test` (a benchmark is never a test): about 5-10 minutes on two cores.
+# Not part of `make test` (a benchmark is never a test): about 5 minutes on two cores plus the release builds.
 bench:
 	scripts/bench.sh
 

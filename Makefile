@@ -3,14 +3,15 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test dev deploy clean bootstrap-check build-DBUpdaterFunction build-DBStreamProcessorFunction fuzz
+.PHONY: help setup build test dev deploy clean bootstrap-check bench fuzz soak build-DBUpdaterFunction build-DBStreamProcessorFunction
 
 help:
 	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/)"
 	@echo "make test    set up and run every test"
 	@echo "make deploy  sam build + sam deploy --guided (see docs/deploying.md)"
 	@echo "make bootstrap-check  build both bootstraps and check they load on Amazon Linux 2023"
-	@echo "make soak    load storms of 1,000 WebSocket clients until 10,000+ invocations (SOAK_ARGS=--short for CI)"
+	@echo "make soak    load storms of 1,000 WebSocket clients until 10,000+ invocations (SOAK_ARGS=--short: one storm)"
+	@echo "make bench   measure cold start, warm \$$connect, fan-out, footprint; writes docs/benchmarks.md (BENCH_QUICK=1: short run)"
 
 setup:
 	scripts/setup.sh
@@ -50,10 +51,13 @@ fuzz: setup
 	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} swift test --skip-build --filter 'EventFuzzTests|DecoderFuzzTests'
 	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} scripts/fuzz_asan.sh
 
-# Long load run (docs/reliability-load.md); CI runs `make soak SOAK_ARGS=--short`.
-.PHONY: soak
+# Long load run (docs/reliability-load.md); `make test` runs one 1,000-client storm (tests/test_load.py).
 soak: build
 	.venv/bin/python scripts/soak.py --json test-artifacts/soak-report.json $(SOAK_ARGS)
+
+# Not part of `make test` (a benchmark is never a test): about 5 minutes on two cores plus the release builds.
+bench:
+	scripts/bench.sh
 
 clean:
 	rm -rf .build .build-lambda .aws-sam test-artifacts

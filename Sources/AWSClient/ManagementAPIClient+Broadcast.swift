@@ -36,8 +36,8 @@ extension ManagementAPIClient {
                         let left = ContinuousClock.now.duration(to: deadline)
                         // Unreachable with a validated endpoint and id; an empty URL then fails the job
                         // in libcurl (not retryable) rather than sending anything unsigned.
-                        return SignedRequestSender.signedRequest(
-                            signer: signer, method: .post, url: url, headers: [], body: data,
+                        return sender.signedRequest(
+                            method: .post, url: url, headers: [], body: data,
                             timeout: max(.milliseconds(1), min(attemptTimeout, left))) ?? HTTPRequest(method: .post, url: "")
                     },
                     onResult: { index, result, attempt in

@@ -3,9 +3,10 @@ import CCurl
 extension CurlTransfer {
     /// Rejects what curl would send differently from what the caller meant: a NUL would cut the C
     /// string short, and CR/LF in a header would inject further header lines.
-    static func validate(_ request: HTTPRequest, target: String) throws(HTTPClientError) {
+    /// The error's target is only worked out when there is an error (this runs for every request).
+    static func validate(_ request: HTTPRequest) throws(HTTPClientError) {
         func invalid(_ message: String) -> HTTPClientError {
-            HTTPClientError(code: .invalidRequest, message: message, target: target)
+            HTTPClientError(code: .invalidRequest, message: message, target: target(of: request.url))
         }
         let scheme = request.url.prefix { $0 != ":" }.lowercased()
         guard scheme == "http" || scheme == "https", request.url.dropFirst(scheme.count).hasPrefix("://") else {
@@ -87,15 +88,5 @@ extension String {
     /// A string from a NUL-terminated C buffer held in an array (no pointer escapes the array).
     init(cChars: [CChar]) {
         self.init(decoding: cChars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    func trimmingSpaces() -> String {
-        var s = self
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        while s.last == " " || s.last == "\t" { s.removeLast() }
-        return String(s)
     }
 }

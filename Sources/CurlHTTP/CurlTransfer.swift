@@ -48,13 +48,12 @@ final class CurlTransfer {
         clear()
         vc_easy_reset(handle)
         self.request = request
-        let target = Self.target(of: request.url)
-        try Self.validate(request, target: target)
+        try Self.validate(request)
         func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
             if code != CURLE_OK {
                 throw HTTPClientError(
                     code: .invalidRequest, curlCode: Int(code.rawValue),
-                    message: "\(what): \(String(cString: vc_easy_strerror(code)))", target: target)
+                    message: "\(what): \(String(cString: vc_easy_strerror(code)))", target: Self.target(of: request.url))
             }
         }
         try check(vc_easy_setopt_string(handle, CURLOPT_URL, request.url), "URL")
@@ -112,10 +111,10 @@ final class CurlTransfer {
     /// The outcome of the transfer after curl reported `code`; frees per-request memory.
     func finish(_ code: CURLcode) -> Result<HTTPResponse, HTTPClientError> {
         defer { clear() }
-        let target = Self.target(of: request?.url ?? "")
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: vc_easy_strerror(code)) : detail
+            let target = Self.target(of: request?.url ?? "")
             return .failure(HTTPClientError(code: Self.classify(code), curlCode: Int(code.rawValue), message: message, target: target))
         }
         var status = 0
@@ -151,27 +150,38 @@ final class CurlTransfer {
 
     /// curl hands every header line of every response it reads, including interim ones (100 Continue)
     /// and, with chunked encoding, trailers; only the final response's fields are kept.
-    fileprivate func appendHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = Substring(String(decoding: bytes, as: UTF8.self))
-        // "\r\n" is one Character in Swift, so all three are needed.
-        while line.last == "\n" || line.last == "\r" || line.last == "\r\n" { line.removeLast() }
-        if line.hasPrefix("HTTP/") {
-            // A new status line: an interim 1xx response came before, or this is the final response.
+    /// Parsed on the bytes (a fan-out reads thousands of these), Strings made only for name and value.
+    fileprivate func appendHeaderLine(_ raw: UnsafeRawBufferPointer) {
+        let bytes = raw.bindMemory(to: UInt8.self)
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        guard end > 0 else { return }  // the blank line that ends the header
+        if end >= 5, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F {
+            // "HTTP/": a new status line: an interim 1xx response came before, or this is the final response.
             responseHeaders = []
             return
         }
-        if line.first == " " || line.first == "\t", !responseHeaders.isEmpty {
+        if isSpace(bytes[0]) {
             // Obsolete line folding (RFC 9112 §5.2): the line continues the previous field's value.
-            let last = responseHeaders.count - 1
-            responseHeaders[last].1 += " " + line.trimmingSpaces()
+            guard !responseHeaders.isEmpty else { return }
+            var start = 0
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            var stop = end
+            while stop > start, isSpace(bytes[stop - 1]) { stop -= 1 }
+            responseHeaders[responseHeaders.count - 1].1 += " " + String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self)
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingSpaces()
+        guard let colon = bytes[..<end].firstIndex(of: 0x3A) else { return }
+        var valueStart = colon + 1
+        var valueEnd = end
+        while valueStart < valueEnd, isSpace(bytes[valueStart]) { valueStart += 1 }
+        while valueEnd > valueStart, isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+        let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)
         responseHeaders.append((name, value))
         // Size the body buffer once when the length is announced (capped: the header is untrusted).
-        if name.count == 14, name.lowercased() == "content-length", let length = Int(value), length > 0 {
+        if colon == 14, name.lowercased() == "content-length", let length = Int(value), length > 0 {
             body.reserveCapacity(min(length, 1 << 24))
         }
     }

@@ -1,38 +1,56 @@
 import CCrypto
 
-/// SHA-256 and HMAC-SHA256 from libcrypto's one-shot functions. The only Swift file that touches C.
+/// SHA-256 and HMAC-SHA256 over libcrypto's EVP digest interface. The only Swift file that touches C.
 ///
-/// Both are stateless calls, so nothing here is shared between threads.
+/// OpenSSL 3's one-shot `SHA256()` and `HMAC()` look the algorithm up again on every call (a provider
+/// fetch behind a read-write lock, plus `EVP_MAC` set-up for HMAC), which was a tenth of the CPU of a
+/// fan-out (docs/benchmarks.md). So the SHA-256 implementation is fetched once and HMAC is RFC 2104 over
+/// it: two digests, with the key padded to the block size.
+/// https://www.openssl.org/docs/man3.0/man7/crypto.html ("Performance")
 enum Digest {
     /// SHA-256 output size in bytes.
     static let length = 32
+    /// SHA-256 block size in bytes (HMAC pads the key to it).
+    static let blockSize = 64
+
+    /// The fetched SHA-256 implementation, shared by every thread: OpenSSL documents fetched algorithms as
+    /// immutable and safe to use concurrently; it lives as long as the process. The legacy static
+    /// `EVP_sha256()` (fetched implicitly per use) only if the explicit fetch fails.
+    nonisolated(unsafe) static let sha256Algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
 
     /// SHA-256 of `data`.
     static func sha256(_ data: [UInt8]) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: length) { out, count in
-            data.withUnsafeBufferPointer { input in
-                _ = SHA256(input.baseAddress, input.count, out.baseAddress)
-            }
-            count = length
-        }
+        digest { update in update(data) }
     }
 
     /// HMAC-SHA256 of `data` under `key` (RFC 2104), as used at every step of the SigV4 key derivation.
     static func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: length) { out, count in
-            var written: UInt32 = 0
-            key.withUnsafeBufferPointer { keyBytes in
-                data.withUnsafeBufferPointer { input in
-                    _ = HMAC(
-                        EVP_sha256(), keyBytes.baseAddress, Int32(keyBytes.count),
-                        input.baseAddress, input.count, out.baseAddress, &written
-                    )
-                }
-            }
-            // libcrypto writes exactly 32 bytes for SHA-256; a failure (out of memory) writes none,
-            // and a zeroed MAC then simply fails verification instead of reading garbage.
-            if written != UInt32(length) { out.initialize(repeating: 0) }
-            count = length
+        var block = key.count > blockSize ? sha256(key) : key
+        block += [UInt8](repeating: 0, count: blockSize - block.count)
+        let inner = digest { update in
+            update(block.map { $0 ^ 0x36 })
+            update(data)
         }
+        return digest { update in
+            update(block.map { $0 ^ 0x5C })
+            update(inner)
+        }
+    }
+
+    /// One SHA-256 over the byte arrays `feed` passes to its argument, in order. A failure inside
+    /// libcrypto (out of memory) yields 32 zero bytes: a signature that simply fails verification.
+    private static func digest(_ feed: ((_ bytes: [UInt8]) -> Void) -> Void) -> [UInt8] {
+        guard let context = EVP_MD_CTX_new() else { return [UInt8](repeating: 0, count: length) }
+        defer { EVP_MD_CTX_free(context) }
+        var ok = EVP_DigestInit_ex(context, sha256Algorithm, nil) == 1
+        feed { bytes in
+            bytes.withUnsafeBytes { buffer in
+                ok = ok && EVP_DigestUpdate(context, buffer.baseAddress, buffer.count) == 1
+            }
+        }
+        var out = [UInt8](repeating: 0, count: length)
+        var written: UInt32 = 0
+        ok = ok && out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &written) } == 1
+        return ok && written == UInt32(length) ? out : [UInt8](repeating: 0, count: length)
     }
 }

@@ -1,0 +1,407 @@
+#!/usr/bin/env python3
+"""Measures VisitorCounter's functions against a Python/boto3 equivalent and a C floor, in one run, on
+loopback, and writes docs/benchmarks.md (issue 7). Run through `make bench` (scripts/bench.sh builds
+what this needs first); BENCH_QUICK=1 makes a short run for development.
+
+  bench_run.py --bin DIR --floor DIR [--out docs/benchmarks.md] [--quick]
+
+1. cold start: spawn → first GET /next and spawn → first `$connect` response (moto, auth on, session
+   credentials); medians of fresh processes, the contenders interleaved so machine load hits all alike.
+2. warm `$connect` against a DynamoDB stand-in that answers `{}` at once: latency (hand-out → response)
+   and CPU per invocation (/proc/<pid>/stat utime+stime over many invocations).
+3. fan-out to 1,000 and 10,000 connections through a Management API that answers after 1 ms.
+4. footprint: stripped bootstrap, deployment zip, peak RSS (VmHWM) during the 10,000 fan-out.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from runtime_api import RuntimeAPI  # noqa: E402
+from dynamodb_standin import DynamoDBStandIn  # noqa: E402
+import bench_report  # noqa: E402  (scripts/bench_report.py, next to this file)
+
+PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+HZ = os.sysconf("SC_CLK_TCK")
+
+
+def log(*parts):
+    print(*parts, file=sys.stderr, flush=True)
+
+
+def cpu_seconds(pid):
+    """utime + stime of the whole process (all threads), in seconds."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / HZ
+
+
+def peak_rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
+
+
+class LoopbackAPI:
+    """bench/loopback_api.c as a child process: the 1 ms Management API or the instant DynamoDB."""
+
+    def __init__(self, binary, delay_us, content_type="application/json"):
+        self.proc = subprocess.Popen([binary, "--delay-us", str(delay_us), "--content-type", content_type],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.port = int(self.proc.stdout.readline())
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stats(self, reset=False):
+        import urllib.request
+        request = urllib.request.Request(self.url + ("/__reset" if reset else "/__stats"), method="POST" if reset else "GET",
+                                         data=b"" if reset else None)
+        with urllib.request.urlopen(request) as response:
+            return json.loads(response.read())
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=10)
+
+
+class Contender:
+    """One way of running a function: a command line and its environment."""
+
+    def __init__(self, name, argv, env):
+        self.name, self.argv, self.env = name, argv, env
+
+    def spawn(self, runtime, extra_env=None):
+        env = dict(self.env, AWS_LAMBDA_RUNTIME_API=runtime.address, **(extra_env or {}))
+        return subprocess.Popen(self.argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+
+
+def base_env(extra):
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "AWS_REGION": "us-east-1",
+           "AWS_DEFAULT_REGION": "us-east-1", "AWS_LAMBDA_FUNCTION_NAME": "bench", "LOG_LEVEL": "info",
+           "VISITOR_COUNT_TABLE": "VisitorCount", "CONNECTIONS_TABLE": "ConnectionIDs", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.update(extra)
+    return env
+
+
+def connect_event(index):
+    with open(os.path.join(ROOT, "events", "connect.json")) as f:
+        event = json.load(f)
+    event["requestContext"]["connectionId"] = f"bench{index:010d}A="
+    event["queryStringParameters"] = {"visit": f"bench-visit-{index:08d}-{os.getpid()}"}
+    event["multiValueQueryStringParameters"] = {"visit": [event["queryStringParameters"]["visit"]]}
+    return json.dumps(event).encode()
+
+
+def stream_event():
+    with open(os.path.join(ROOT, "events", "stream-batch.json")) as f:
+        return f.read().encode()
+
+
+# --------------------------------------------------------------------------------------------- moto
+
+
+def start_moto():
+    proc = subprocess.Popen([PYTHON, os.path.join(ROOT, "scripts", "moto_server.py")], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    info = json.loads(proc.stdout.readline())
+    session = info["session"]
+    creds = {"AWS_ACCESS_KEY_ID": session["accessKeyId"], "AWS_SECRET_ACCESS_KEY": session["secretAccessKey"],
+             "AWS_SESSION_TOKEN": session["sessionToken"]}
+    import boto3
+    client = boto3.client("dynamodb", endpoint_url=info["endpoint"], region_name=info["region"],
+                          aws_access_key_id=creds["AWS_ACCESS_KEY_ID"], aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"],
+                          aws_session_token=creds["AWS_SESSION_TOKEN"])
+    for table, key in (("VisitorCount", "id"), ("ConnectionIDs", "connectionId")):
+        client.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                            KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+                            AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}])
+    return proc, info["endpoint"], creds, client
+
+
+# --------------------------------------------------------------------------------------------- measurements
+
+
+def measure_loopback_ceiling(binaries, quick):
+    """The 1 ms Management API's own ceiling: loaded by two floor senders at once (128 in flight each, four
+    times the fan-out's 64 in all). Its CPU per request gives the rate one core could serve (it is one thread)."""
+    count = 10000 if quick else 30000
+    server = LoopbackAPI(binaries["loopback_api"], 1000)
+    try:
+        cpu_before = cpu_seconds(server.proc.pid)
+        senders = [subprocess.Popen([binaries["floor_fanout"], server.url + "/bench/%40connections", str(count), "128"],
+                                    stdout=subprocess.PIPE, text=True) for _ in range(2)]
+        for sender in senders:
+            sender.communicate()
+        cpu = cpu_seconds(server.proc.pid) - cpu_before
+        stats = server.stats()
+    finally:
+        server.close()
+    seconds = (stats["last_ns"] - stats["first_ns"]) / 1e9
+    return {"requests": stats["requests"], "perSecond": stats["requests"] / seconds,
+            "cpuUsPerRequest": cpu / stats["requests"] * 1e6, "perCoreSecond": stats["requests"] / cpu if cpu > 0 else float("inf")}
+
+
+def measure_cold_start(contenders, runs, moto_endpoint):
+    """Fresh process per run, the `$connect` event already queued: spawn → first /next, spawn → response."""
+    results = {c.name: {"next": [], "response": [], "errors": 0} for c in contenders}
+    index = 0
+    for run in range(runs):
+        for contender in contenders:
+            index += 1
+            runtime = RuntimeAPI()
+            runtime.events.put((f"cold-{index:06d}", connect_event(index)))
+            started = time.monotonic_ns()
+            proc = contender.spawn(runtime, {"AWS_ENDPOINT_URL": moto_endpoint})
+            try:
+                kind, body, _, done = runtime.results.get(timeout=60)
+            finally:
+                proc.kill()
+                proc.wait()
+                runtime.close()
+            if kind != "response" or b'"statusCode":200' not in body.replace(b" ", b""):
+                results[contender.name]["errors"] += 1
+                log(f"  cold start {contender.name}: {kind} {body[:200]!r}")
+                continue
+            results[contender.name]["next"].append((runtime.next_arrivals[0] - started) / 1e6)
+            results[contender.name]["response"].append((done - started) / 1e6)
+        if run % 10 == 9:
+            log(f"  cold start: {run + 1}/{runs} runs")
+    return results
+
+
+def measure_warm_connect(contenders, invocations, dynamodb_url):
+    """One process per contender; `warm-up` invocations first, then latency and CPU over `invocations`."""
+    results = {}
+    for contender in contenders:
+        runtime = RuntimeAPI()
+        proc = contender.spawn(runtime, {"AWS_ENDPOINT_URL": dynamodb_url})
+        try:
+            for i in range(50):
+                runtime.invoke(connect_event(i))
+            events = [connect_event(1000 + i) for i in range(invocations)]
+            latencies, errors = [], 0
+            cpu_before = cpu_seconds(proc.pid)
+            wall_before = time.monotonic()
+            for event in events:
+                kind, body, handed, done = runtime.invoke(event)
+                errors += kind != "response"
+                latencies.append((done - handed) / 1e6)
+            wall = time.monotonic() - wall_before
+            cpu = cpu_seconds(proc.pid) - cpu_before
+        finally:
+            proc.kill()
+            proc.wait()
+            runtime.close()
+        results[contender.name] = {
+            "p50": percentile(latencies, 50), "p99": percentile(latencies, 99), "cpuMs": cpu / invocations * 1000,
+            "perSecond": invocations / wall, "errors": errors, "invocations": invocations}
+        log(f"  warm $connect {contender.name}: p50 {results[contender.name]['p50']:.3f} ms, "
+            f"cpu {results[contender.name]['cpuMs']:.3f} ms/inv")
+    return results
+
+
+def fanout_once(runtime, proc, mgmt, count):
+    mgmt.stats(reset=True)
+    cpu_before = cpu_seconds(proc.pid)
+    kind, body, handed, done = runtime.invoke(stream_event(), timeout=600)
+    stats = mgmt.stats()
+    window = (stats["last_ns"] - stats["first_ns"]) / 1e9 if stats["requests"] else float("nan")
+    return {"ok": kind == "response", "requests": stats["requests"], "sendSeconds": window,
+            "invocationSeconds": (done - handed) / 1e9, "cpuSeconds": cpu_seconds(proc.pid) - cpu_before,
+            "perSecond": count / window if window > 0 else 0.0, "body": body[:200].decode(errors="replace")}
+
+
+def floor_once(binaries, endpoint, mgmt, n):
+    """One run of the curl-multi floor sender (a fresh process: it has no warm state to keep)."""
+    mgmt.stats(reset=True)
+    proc = subprocess.Popen([binaries["floor_fanout"], endpoint + "/%40connections", str(n), "64"],
+                            stdout=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    out = json.loads(proc.stdout.read() or "{}")
+    stats = mgmt.stats()
+    window = (stats["last_ns"] - stats["first_ns"]) / 1e9 if stats["requests"] else float("nan")
+    return {"ok": status == 0, "requests": stats["requests"], "sendSeconds": window,
+            "invocationSeconds": out.get("seconds", float("nan")), "cpuSeconds": usage.ru_utime + usage.ru_stime,
+            "perSecond": n / window if window > 0 else 0.0, "peakRSSKB": out.get("peakRSSKB", 0)}
+
+
+def median_run(runs, n):
+    best = dict(sorted(runs, key=lambda r: r["perSecond"])[len(runs) // 2])
+    best["allOk"] = all(r["ok"] and r["requests"] == n for r in runs)
+    best["runs"] = len(runs)
+    best["cpuUsPerMessage"] = statistics.median(r["cpuSeconds"] for r in runs) / n * 1e6
+    return best
+
+
+def measure_fanout(contenders, binaries, sizes, repeats, sequential_max):
+    """Each function process serves a warm-up broadcast, then timed ones, per size. The floor runs alternate
+    with DBStreamProcessor's (same moment, same machine load); the ratio is the median of the pairs' ratios."""
+    mgmt = LoopbackAPI(binaries["loopback_api"], 1000)
+    endpoint = mgmt.url + "/bench"
+    standin = {n: DynamoDBStandIn(n) for n in sizes}
+    results = {"floor": {}}
+    pair_ratios = {}
+    try:
+        for contender in contenders:
+            rows = {}
+            for n in sizes:
+                if contender.name == "python-sequential" and n > sequential_max:
+                    continue
+                runtime = RuntimeAPI()
+                proc = contender.spawn(runtime, {"AWS_ENDPOINT_URL": standin[n].endpoint, "WEBSOCKET_API_ENDPOINT": endpoint,
+                                                 "FANOUT_CONCURRENCY": "64"})
+                try:
+                    fanout_once(runtime, proc, mgmt, n)  # warm-up: connections, code paths
+                    runs, floors = [], []
+                    for _ in range(1 if contender.name == "python-sequential" else repeats):
+                        runs.append(fanout_once(runtime, proc, mgmt, n))
+                        if contender.name == "swift":
+                            floors.append(floor_once(binaries, endpoint, mgmt, n))
+                    rss = peak_rss_kb(proc.pid)
+                finally:
+                    proc.kill()
+                    proc.wait()
+                    runtime.close()
+                rows[n] = median_run(runs, n)
+                rows[n]["peakRSSKB"] = rss
+                if floors:
+                    results["floor"][n] = median_run(floors, n)
+                    pair_ratios[n] = statistics.median(a["perSecond"] / b["perSecond"] for a, b in zip(runs, floors))
+                    log(f"  fan-out floor {n}: {results['floor'][n]['perSecond']:.0f} msg/s")
+                log(f"  fan-out {contender.name} {n}: {rows[n]['perSecond']:.0f} msg/s, "
+                    f"{rows[n]['cpuUsPerMessage']:.0f} us CPU/msg, rss {rss} KB, ok {rows[n]['allOk']}")
+            results[contender.name] = rows
+    finally:
+        mgmt.close()
+        for s in standin.values():
+            s.close()
+    results["pairRatios"] = pair_ratios
+    return results
+
+
+def measure_footprint(bin_dir):
+    out = {}
+    for product in ("DBUpdater", "DBStreamProcessor"):
+        path = os.path.join(bin_dir, product, "bootstrap")
+        zip_path = f"/tmp/bench-{product}-{os.getpid()}.zip"
+        with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.write(path, "bootstrap")
+        kind = subprocess.run(["file", "-b", path], capture_output=True, text=True).stdout.strip()
+        out[product] = {"bytes": os.path.getsize(path), "zipBytes": os.path.getsize(zip_path),
+                        "stripped": "not stripped" not in kind}
+        os.unlink(zip_path)
+    return out
+
+
+def machine():
+    def run(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout.strip()
+        except OSError:
+            return "?"
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    import boto3
+    return {"cpu": cpu, "cores": os.cpu_count(), "kernel": platform.release(), "load": os.getloadavg(),
+            "swift": run(["swift", "--version"]).splitlines()[0] if run(["swift", "--version"]) else "?",
+            "python": platform.python_version(), "boto3": boto3.__version__,
+            "curl": run(["curl", "--version"]).splitlines()[0], "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", help="directory with DBUpdater/bootstrap and DBStreamProcessor/bootstrap")
+    parser.add_argument("--floor", help="directory with loopback_api, floor_runtime, floor_fanout")
+    parser.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    parser.add_argument("--json", default=None, help="also write the raw figures here")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--render", metavar="FIGURES_JSON",
+                        help="measure nothing: rewrite the page from a run's --json figures (after editing bench/history.md)")
+    args = parser.parse_args()
+    if args.render:
+        with open(args.render) as f:
+            figures = json.load(f)
+        # JSON turned the connection counts into strings.
+        fan = figures["fanout"]
+        for name in fan:
+            fan[name] = {int(n): row for n, row in fan[name].items()}
+        with open(args.out, "w") as f:
+            f.write(bench_report.render(figures, os.path.join(ROOT, "bench", "history.md")))
+        print(bench_report.summary(figures))
+        return
+    if not args.bin or not args.floor:
+        parser.error("--bin and --floor are required unless --render is given")
+    quick = args.quick
+    binaries = {name: os.path.join(args.floor, name) for name in ("loopback_api", "floor_runtime", "floor_fanout")}
+    updater = os.path.join(args.bin, "DBUpdater", "bootstrap")
+    processor = os.path.join(args.bin, "DBStreamProcessor", "bootstrap")
+    py_bootstrap = os.path.join(ROOT, "bench", "python_bootstrap.py")
+    figures = {"quick": quick, "machine": machine()}
+    started = time.monotonic()
+
+    log("==> loopback Management API ceiling")
+    figures["ceiling"] = measure_loopback_ceiling(binaries, quick)
+    log(f"  {figures['ceiling']['perSecond']:.0f} req/s")
+
+    log("==> cold start (moto, auth on, session credentials)")
+    moto, moto_endpoint, creds, moto_client = start_moto()
+    try:
+        env = base_env(creds)
+        contenders = [Contender("swift", [updater], env),
+                      Contender("python", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="connect")),
+                      Contender("floor", [binaries["floor_runtime"]], env)]
+        figures["cold"] = measure_cold_start(contenders, 5 if quick else 30, moto_endpoint)
+        item = moto_client.get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}}).get("Item", {})
+        figures["coldVisitsCounted"] = int(item.get("visits", {}).get("N", "0"))
+    finally:
+        moto.stdin.close()
+        moto.wait(timeout=30)
+
+    log("==> warm $connect (DynamoDB stand-in answering {} at once)")
+    dynamodb = LoopbackAPI(binaries["loopback_api"], 0, "application/x-amz-json-1.0")
+    try:
+        env = base_env({"AWS_ACCESS_KEY_ID": "AKIDBENCHMARK", "AWS_SECRET_ACCESS_KEY": "bench-secret",
+                        "AWS_SESSION_TOKEN": "bench-session-token"})
+        contenders = [Contender("swift", [updater], env),
+                      Contender("python", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="connect")),
+                      Contender("floor", [binaries["floor_runtime"]], env)]
+        figures["warm"] = measure_warm_connect(contenders, 300 if quick else 2000, dynamodb.url)
+    finally:
+        dynamodb.close()
+
+    log("==> fan-out (Management API answering after 1 ms)")
+    env = base_env({"AWS_ACCESS_KEY_ID": "AKIDBENCHMARK", "AWS_SECRET_ACCESS_KEY": "bench-secret",
+                    "AWS_SESSION_TOKEN": "bench-session-token"})
+    contenders = [Contender("swift", [processor], env),
+                  Contender("python-pool", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="fanout_pool")),
+                  Contender("python-sequential", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="fanout_sequential"))]
+    figures["fanout"] = measure_fanout(contenders, binaries, [1000, 10000], 2 if quick else 5, 1000 if quick else 10000)
+
+    figures["footprint"] = measure_footprint(args.bin)
+    figures["seconds"] = time.monotonic() - started
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(figures, f, indent=1, default=str)
+    text = bench_report.render(figures, os.path.join(ROOT, "bench", "history.md"))
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(bench_report.summary(figures))
+    log(f"==> wrote {os.path.relpath(args.out, ROOT)} in {figures['seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -99,10 +99,17 @@ if !coreOnly {
             dependencies: ["LambdaRuntime", "RuntimeAPIServer", "TestSupport", "EchoFunction"],
             swiftSettings: strict
         ),
+        // Fixtures shared by the process tests: moto with the design's tables, API Gateway-shaped events.
+        .target(
+            name: "ProcessTestSupport",
+            dependencies: ["AWSClient", "LambdaEvents", "SigV4", "TestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "AWSClient", "LambdaEvents", "RuntimeAPIServer", "TestSupport", "DBUpdater", "DBStreamProcessor",
+                "AWSClient", "LambdaEvents", "ProcessTestSupport", "RuntimeAPIServer", "TestSupport", "DBUpdater",
+                "DBStreamProcessor",
             ],
             swiftSettings: strict
         ),
@@ -111,7 +118,8 @@ if !coreOnly {
         .testTarget(
             name: "RobustnessTests",
             dependencies: [
-                "AWSClient", "CurlHTTP", "LambdaEvents", "RuntimeAPIServer", "SigV4", "TestSupport", "DBUpdater", "DBStreamProcessor",
+                "AWSClient", "CurlHTTP", "LambdaEvents", "ProcessTestSupport", "RuntimeAPIServer", "SigV4", "TestSupport",
+                "DBUpdater", "DBStreamProcessor",
             ],
             path: "Tests/RobustnessTests/Processes",
             swiftSettings: strict

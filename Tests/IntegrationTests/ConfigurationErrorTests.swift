@@ -2,6 +2,7 @@ import Foundation
 import LambdaEvents
 import RuntimeAPIServer
 import Testing
+import ProcessTestSupport
 import TestSupport
 
 /// Bad configuration and bad credentials, seen from Lambda's side.

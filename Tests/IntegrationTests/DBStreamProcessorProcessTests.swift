@@ -3,6 +3,7 @@ import Foundation
 import LambdaEvents
 import RuntimeAPIServer
 import Testing
+import ProcessTestSupport
 import TestSupport
 
 /// DBStreamProcessor as Lambda runs it: a real binary fed a stream event built from moto's own stream

@@ -2,6 +2,7 @@ import Foundation
 import LambdaEvents
 import RuntimeAPIServer
 import Testing
+import ProcessTestSupport
 import TestSupport
 
 /// DBUpdater as Lambda runs it: real binaries on loopback Runtime APIs, against moto with signature

@@ -3,6 +3,7 @@ import Foundation
 import LambdaEvents
 import RuntimeAPIServer
 import Testing
+import ProcessTestSupport
 import TestSupport
 
 /// DBUpdater and DBStreamProcessor with scripts/fault_proxy.py between them and moto: throttling, 500s,
@@ -34,9 +35,9 @@ import TestSupport
                 group.addTask {
                     var tries: [(String, String?, Int?)] = []
                     for attempt in 0..<4 {
-                        let connection = Events.connectionId(page * 10 + attempt, prefix: "P")
+                        let connection = WebSocketEvents.connectionId(page * 10 + attempt, prefix: "P")
                         let visit = "page-view-\(page)"
-                        let result = try await instances[page % 2].invoke(Events.webSocket(route: "$connect", connectionId: connection, visit: visit))
+                        let result = try await instances[page % 2].invoke(WebSocketEvents.event(route: "$connect", connectionId: connection, visit: visit))
                         tries.append((connection, visit, result.statusCode))
                         if result.statusCode == 200 { break }
                     }
@@ -45,8 +46,8 @@ import TestSupport
             }
             for n in 0..<30 {
                 group.addTask {
-                    let connection = Events.connectionId(n, prefix: "N")
-                    let result = try await instances[n % 2].invoke(Events.webSocket(route: "$connect", connectionId: connection))
+                    let connection = WebSocketEvents.connectionId(n, prefix: "N")
+                    let result = try await instances[n % 2].invoke(WebSocketEvents.event(route: "$connect", connectionId: connection))
                     return [(connection, nil, result.statusCode)]
                 }
             }
@@ -92,16 +93,16 @@ import TestSupport
         let updater = try await FunctionInstance(binary: "DBUpdater") { aws.environment(runtimeAPI: $0) }
         defer { Task { await updater.stop() } }
         func connect(_ id: String, visit: String?) async throws -> Int? {
-            try await updater.invoke(Events.webSocket(route: "$connect", connectionId: id, visit: visit)).statusCode
+            try await updater.invoke(WebSocketEvents.event(route: "$connect", connectionId: id, visit: visit)).statusCode
         }
 
         // Applied, then 500: the client's retry finds the connection recorded and answers 200, once counted.
         try aws.proxy.script("TransactWriteItems", ["500-after"])
-        #expect(try await connect(Events.connectionId(1), visit: "visit-aaaa") == 200)
+        #expect(try await connect(WebSocketEvents.connectionId(1), visit: "visit-aaaa") == 200)
         #expect(try aws.visits() == 1)
         // Applied, then the connection dropped: the same.
         try aws.proxy.script("TransactWriteItems", ["drop-after"])
-        #expect(try await connect(Events.connectionId(2), visit: "visit-bbbb") == 200)
+        #expect(try await connect(WebSocketEvents.connectionId(2), visit: "visit-bbbb") == 200)
         #expect(try aws.visits() == 2)
         // Applied, then every attempt dropped: the $connect fails (API Gateway refuses the connection) but
         // the visit was recorded and counts; the page's reconnect with the same visit id is not counted again.
@@ -109,24 +110,24 @@ import TestSupport
         // before answering, so one attempt of ours may reach the proxy twice.)
         try aws.proxy.reset()
         try aws.proxy.script("TransactWriteItems", Array(repeating: "drop-after", count: 12))
-        #expect(try await connect(Events.connectionId(3), visit: "visit-cccc") == nil)
+        #expect(try await connect(WebSocketEvents.connectionId(3), visit: "visit-cccc") == nil)
         let sent = try aws.proxy.stats().requests["TransactWriteItems"] ?? 0
         try aws.proxy.reset()
         #expect(try aws.visits() == 3)
-        #expect(try await connect(Events.connectionId(4), visit: "visit-cccc") == 200)
+        #expect(try await connect(WebSocketEvents.connectionId(4), visit: "visit-cccc") == 200)
         #expect(try aws.visits() == 3)
         // Throttled on every attempt: nothing applied, the $connect fails; the reconnect counts.
         try aws.proxy.script("TransactWriteItems", Array(repeating: "throttle", count: 4))
-        #expect(try await connect(Events.connectionId(5), visit: "visit-dddd") == nil)
+        #expect(try await connect(WebSocketEvents.connectionId(5), visit: "visit-dddd") == nil)
         #expect(try aws.visits() == 3)
-        #expect(try await connect(Events.connectionId(6), visit: "visit-dddd") == 200)
+        #expect(try await connect(WebSocketEvents.connectionId(6), visit: "visit-dddd") == 200)
         #expect(try aws.visits() == 4)
         // Without a visit id nothing ties a reconnect to the failed attempt: an applied-but-failed
         // $connect and its reconnect count twice (DESIGN §5: no visit parameter → always counts).
         try aws.proxy.script("TransactWriteItems", Array(repeating: "drop-after", count: 12))
-        #expect(try await connect(Events.connectionId(7), visit: nil) == nil)
+        #expect(try await connect(WebSocketEvents.connectionId(7), visit: nil) == nil)
         try aws.proxy.reset()
-        #expect(try await connect(Events.connectionId(8), visit: nil) == 200)
+        #expect(try await connect(WebSocketEvents.connectionId(8), visit: nil) == 200)
         #expect(try aws.visits() == 6)
         #expect(try aws.visitMarkers() == ["visit-aaaa", "visit-bbbb", "visit-cccc", "visit-dddd"])
         Artifacts.save("dynamodb-unknown-outcome", updater.output + aws.log)
@@ -144,7 +145,7 @@ import TestSupport
             accessKeyId: aws.credentials.accessKeyId, secretAccessKey: aws.credentials.secretAccessKey,
             sessionToken: aws.credentials.sessionToken, region: aws.moto.region)
         let old = String(Int64(Date().timeIntervalSince1970 * 1000) - 60_000)
-        let ids = (0..<200).map { Events.connectionId($0) }
+        let ids = (0..<200).map { WebSocketEvents.connectionId($0) }
         for id in ids {
             try aws.client.putItem(table: aws.connectionsTable, item: ["connectionId": .string(id), "connectedAt": .number(old)])
         }

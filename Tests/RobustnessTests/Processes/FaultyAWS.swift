@@ -2,43 +2,24 @@ import AWSClient
 import Foundation
 import LambdaEvents
 import SigV4
+import ProcessTestSupport
 import TestSupport
 
 /// moto (signature checking on, STS session credentials) with the two tables of DESIGN §3, and the
 /// fault proxy in front of it: the functions talk to the proxy, the test reads the truth from moto.
-final class FaultyAWS: @unchecked Sendable {
-    let moto: MotoServer
+final class FaultyAWS: LocalAWS, @unchecked Sendable {
     let proxy: FaultProxy
-    /// A client straight to moto, never through the proxy.
-    let client: DynamoDBClient
-    let credentials: MotoServer.Credentials
-    let counterTable = "VisitorCount"
-    let connectionsTable = "ConnectionIDs"
 
     init() throws {
-        moto = try MotoServer()
+        let moto = try MotoServer()
         proxy = try FaultProxy(upstream: moto.endpoint)
-        guard let session = moto.sessionCredentials else { throw ChildProcessError("moto gave no STS session credentials") }
-        credentials = session
-        let configuration = AWSConfiguration(
-            region: moto.region,
-            credentials: AWSCredentials(accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken),
-            dynamoDBEndpoint: moto.endpoint)
-        client = try DynamoDBClient(configuration: configuration)
-        _ = try client.createTable(TableDefinition(name: counterTable, partitionKey: ("id", .string), stream: .newImage))
-        _ = try client.createTable(TableDefinition(name: connectionsTable, partitionKey: ("connectionId", .string)))
+        try super.init(moto: moto)
     }
 
     /// A function's environment (DESIGN §2), its DynamoDB endpoint being the proxy.
-    func environment(runtimeAPI: String, extra: [String: String] = [:]) -> [String: String] {
-        var env = moto.environment(credentials)
-        env["AWS_ENDPOINT_URL_DYNAMODB"] = proxy.endpoint
-        env["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI
-        env["VISITOR_COUNT_TABLE"] = counterTable
-        env["CONNECTIONS_TABLE"] = connectionsTable
-        env["LOG_LEVEL"] = "info"
-        env["PATH"] = ProcessInfo.processInfo.environment["PATH"]
-        return env.merging(extra) { $1 }
+    override func environment(runtimeAPI: String, extra: [String: String] = [:]) -> [String: String] {
+        super.environment(runtimeAPI: runtimeAPI, extra: ["AWS_ENDPOINT_URL_DYNAMODB": proxy.endpoint, "LOG_LEVEL": "info"])
+            .merging(extra) { $1 }
     }
 
     /// The counter's `visits` (0 when the item does not exist yet).
@@ -72,27 +53,8 @@ final class FaultyAWS: @unchecked Sendable {
     }
 }
 
-/// API Gateway-shaped WebSocket events.
+/// Stream events for the process tests (WebSocket events: ProcessTestSupport's `WebSocketEvents`).
 enum Events {
-    static func webSocket(route: String, connectionId: String, visit: String? = nil) -> APIGatewayWebSocketRequest {
-        let type: APIGatewayWebSocketRequest.EventType = route == "$connect" ? .connect : route == "$disconnect" ? .disconnect : .message
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let context = APIGatewayWebSocketRequest.RequestContext(
-            routeKey: route, eventType: type, connectionId: connectionId, connectedAt: now, requestTimeEpoch: now,
-            domainName: "127.0.0.1", stage: "local", apiId: "local", identity: .init(sourceIp: "127.0.0.1"),
-            requestId: "r-\(connectionId)", requestTime: "29/Nov/2026:07:00:00 +0000",
-            disconnectStatusCode: type == .disconnect ? 1001 : nil, disconnectReason: type == .disconnect ? "Going away" : nil)
-        return APIGatewayWebSocketRequest(
-            requestContext: context, headers: ["Origin": "http://127.0.0.1:8080"],
-            queryStringParameters: visit.map { ["visit": $0] }, body: type == .message ? #"{"action":"\#(route)"}"# : nil)
-    }
-
-    /// A connection id shaped like API Gateway's: 16 characters ending in `=`.
-    static func connectionId(_ n: Int, prefix: String = "C") -> String {
-        let digits = String(n)
-        return prefix + String(repeating: "0", count: max(0, 15 - prefix.count - digits.count)) + digits + "="
-    }
-
     /// A one-record stream batch in which the counter item changed to `visits`.
     static func counterChanged(visits: Int) -> [UInt8] {
         let record: [String: Any] = [

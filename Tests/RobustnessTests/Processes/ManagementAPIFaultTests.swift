@@ -3,6 +3,7 @@ import Foundation
 import LambdaEvents
 import RuntimeAPIServer
 import Testing
+import ProcessTestSupport
 import TestSupport
 
 /// DBStreamProcessor against a Management API that misbehaves per connection (scripts/mgmt_api_test_server.py):
@@ -19,7 +20,7 @@ import TestSupport
             sessionToken: aws.credentials.sessionToken, region: aws.moto.region)
 
         let old = String(Int64(Date().timeIntervalSince1970 * 1000) - 60_000)
-        let ids = (0..<400).map { Events.connectionId($0) }
+        let ids = (0..<400).map { WebSocketEvents.connectionId($0) }
         for id in ids {
             try aws.client.putItem(table: aws.connectionsTable, item: ["connectionId": .string(id), "connectedAt": .number(old)])
         }

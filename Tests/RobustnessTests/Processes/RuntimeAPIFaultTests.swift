@@ -3,6 +3,7 @@ import Foundation
 import LambdaEvents
 import RuntimeAPIServer
 import Testing
+import ProcessTestSupport
 import TestSupport
 
 /// DBUpdater against a Runtime API that fails: 500 on `/next`, refused connections while it restarts,
@@ -18,7 +19,7 @@ import TestSupport
         func connect(_ n: Int, visit: String, headers: [String: String] = [:]) async throws -> InvocationResult {
             // The server throws when an invocation gets no answer by its deadline.
             let result = try await updater.invoke(
-                Events.webSocket(route: "$connect", connectionId: Events.connectionId(n), visit: visit), headers: headers)
+                WebSocketEvents.event(route: "$connect", connectionId: WebSocketEvents.connectionId(n), visit: visit), headers: headers)
             answered += 1
             return result
         }
@@ -49,7 +50,7 @@ import TestSupport
         let late = try await connect(6, visit: "visit-0006", headers: ["Lambda-Runtime-Deadline-Ms": past])
         #expect(late.errorType != nil)
         #expect(try aws.visits() == 4)
-        #expect(try aws.connections()[Events.connectionId(6)] == nil)
+        #expect(try aws.connections()[WebSocketEvents.connectionId(6)] == nil)
 
         // And the next ordinary invocation is served as if nothing happened.
         #expect(try await connect(7, visit: "visit-0007").statusCode == 200)

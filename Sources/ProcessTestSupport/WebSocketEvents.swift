@@ -1,8 +1,13 @@
+import Foundation
 import LambdaEvents
 
 /// API Gateway-shaped WebSocket events for the process tests.
-enum WebSocketEvents {
-    static func event(route: String, connectionId: String, visit: String? = nil, connectedAt: Int64 = 1_764_000_000_000) -> APIGatewayWebSocketRequest {
+public enum WebSocketEvents {
+    /// A `$connect`, `$disconnect` or message event; `connectedAt` defaults to now (epoch ms).
+    public static func event(
+        route: String, connectionId: String, visit: String? = nil,
+        connectedAt: Int64 = Int64(Date().timeIntervalSince1970 * 1000)
+    ) -> APIGatewayWebSocketRequest {
         let type: APIGatewayWebSocketRequest.EventType = route == "$connect" ? .connect : route == "$disconnect" ? .disconnect : .message
         let context = APIGatewayWebSocketRequest.RequestContext(
             routeKey: route, eventType: type, connectionId: connectionId, connectedAt: connectedAt,
@@ -15,8 +20,8 @@ enum WebSocketEvents {
     }
 
     /// A connection id shaped like API Gateway's: 16 characters ending in `=`.
-    static func connectionId(_ n: Int, prefix: String = "C") -> String {
+    public static func connectionId(_ n: Int, prefix: String = "C") -> String {
         let digits = String(n)
-        return prefix + String(repeating: "0", count: 15 - prefix.count - digits.count) + digits + "="
+        return prefix + String(repeating: "0", count: max(0, 15 - prefix.count - digits.count)) + digits + "="
     }
 }

@@ -6,15 +6,22 @@ import TestSupport
 
 /// moto with signature checking on, the two tables of DESIGN §3, and a client on the same session
 /// credentials the functions get (an STS session token, as Lambda hands out).
-final class LocalAWS: @unchecked Sendable {
-    let moto: MotoServer
-    let client: DynamoDBClient
-    let credentials: MotoServer.Credentials
-    let counterTable = "VisitorCount"
-    let connectionsTable = "ConnectionIDs"
+open class LocalAWS: @unchecked Sendable {
+    public let moto: MotoServer
+    /// A client straight to moto.
+    public let client: DynamoDBClient
+    public let credentials: MotoServer.Credentials
+    public let counterTable = "VisitorCount"
+    public let connectionsTable = "ConnectionIDs"
 
-    init() throws {
-        moto = try MotoServer()
+    /// Starts a moto of its own.
+    public convenience init() throws {
+        try self.init(moto: MotoServer())
+    }
+
+    /// Uses `moto` (signature checking on) and creates the tables in it.
+    public init(moto: MotoServer) throws {
+        self.moto = moto
         credentials = try require(moto.sessionCredentials, "STS session credentials")
         let configuration = AWSConfiguration(
             region: moto.region,
@@ -27,8 +34,8 @@ final class LocalAWS: @unchecked Sendable {
         _ = try client.createTable(TableDefinition(name: connectionsTable, partitionKey: ("connectionId", .string)))
     }
 
-    /// DESIGN §2's environment for a function against this moto.
-    func environment(runtimeAPI: String, extra: [String: String] = [:]) -> [String: String] {
+    /// DESIGN §2's environment for a function against this moto; `extra` adds or replaces variables.
+    open func environment(runtimeAPI: String, extra: [String: String] = [:]) -> [String: String] {
         var env = moto.environment(credentials)
         env["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI
         env["VISITOR_COUNT_TABLE"] = counterTable
@@ -39,19 +46,19 @@ final class LocalAWS: @unchecked Sendable {
     }
 
     /// The counter item's `visits` and `live` (nil when absent).
-    func counter() throws -> (visits: Int?, live: Int?) {
+    public func counter() throws -> (visits: Int?, live: Int?) {
         let item = try client.getItem(table: counterTable, key: ["id": .string("visitors")], consistentRead: true)
         return (item?["visits"]?.intValue, item?["live"]?.intValue)
     }
 
     /// Every connection id in ConnectionIDs.
-    func connectionIds() throws -> Set<String> {
+    public func connectionIds() throws -> Set<String> {
         Set(try client.scan(table: connectionsTable, projection: "connectionId").allItems().compactMap { $0["connectionId"]?.stringValue })
     }
 }
 
 /// The `#require` of Swift Testing for non-test code paths.
-func require<T>(_ value: T?, _ what: String = #function) throws -> T {
+public func require<T>(_ value: T?, _ what: String = #function) throws -> T {
     guard let value else { throw ChildProcessError("missing \(what)") }
     return value
 }

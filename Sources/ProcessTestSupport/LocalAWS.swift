@@ -45,6 +45,24 @@ open class LocalAWS: @unchecked Sendable {
         return env.merging(extra) { $1 }
     }
 
+    /// A loopback Management API (scripts/mgmt_api_test_server.py) that accepts requests signed with
+    /// the functions' session credentials and checks every signature with botocore.
+    public func managementAPI() throws -> ManagementAPITestServer {
+        let api = try ManagementAPITestServer()
+        try api.allow(
+            accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey,
+            sessionToken: credentials.sessionToken, region: moto.region)
+        return api
+    }
+
+    /// Writes ConnectionIDs rows for `ids`, all connected at `connectedAt` (epoch ms), each with `extra` attributes.
+    public func putConnections(_ ids: [String], connectedAt: Int64, extra: DynamoDBItem = [:]) throws {
+        for id in ids {
+            let item: DynamoDBItem = ["connectionId": .string(id), "connectedAt": .number(String(connectedAt))]
+            try client.putItem(table: connectionsTable, item: item.merging(extra) { $1 })
+        }
+    }
+
     /// The counter item's `visits` and `live` (nil when absent).
     public func counter() throws -> (visits: Int?, live: Int?) {
         let item = try client.getItem(table: counterTable, key: ["id": .string("visitors")], consistentRead: true)

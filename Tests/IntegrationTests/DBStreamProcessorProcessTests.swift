@@ -15,20 +15,12 @@ import TestSupport
 
     @Test func everyConnectionGetsExactlyOneMessageWithTheNewestCount() async throws {
         let aws = try LocalAWS()
-        let api = try ManagementAPITestServer()
-        let session = aws.credentials
-        try api.allow(
-            accessKeyId: session.accessKeyId, secretAccessKey: session.secretAccessKey,
-            sessionToken: session.sessionToken, region: aws.moto.region)
+        let api = try aws.managementAPI()
 
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let ids = (0..<Self.connections).map { WebSocketEvents.connectionId($0) }
         let young = WebSocketEvents.connectionId(0, prefix: "Y")
-        for id in ids {
-            try aws.client.putItem(table: aws.connectionsTable, item: [
-                "connectionId": .string(id), "connectedAt": .number(String(now - 60_000)), "pad": .string(Self.padding),
-            ])
-        }
+        try aws.putConnections(ids, connectedAt: now - 60_000, extra: ["pad": .string(Self.padding)])
         let pages = aws.client.scan(table: aws.connectionsTable, projection: "connectionId").map { _ in 1 }.count
         #expect(pages > 1, "ConnectionIDs must span several scan pages")
 

@@ -140,15 +140,9 @@ import TestSupport
     @Test func theBroadcastReachesEveryConnectionThroughScanAndDeleteFaults() async throws {
         let aws = try FaultyAWS()
         defer { aws.stop() }
-        let api = try ManagementAPITestServer()
-        try api.allow(
-            accessKeyId: aws.credentials.accessKeyId, secretAccessKey: aws.credentials.secretAccessKey,
-            sessionToken: aws.credentials.sessionToken, region: aws.moto.region)
-        let old = String(Int64(Date().timeIntervalSince1970 * 1000) - 60_000)
+        let api = try aws.managementAPI()
         let ids = (0..<200).map { WebSocketEvents.connectionId($0) }
-        for id in ids {
-            try aws.client.putItem(table: aws.connectionsTable, item: ["connectionId": .string(id), "connectedAt": .number(old)])
-        }
+        try aws.putConnections(ids, connectedAt: Int64(Date().timeIntervalSince1970 * 1000) - 60_000)
         let gone = Array(ids.prefix(5))
         try api.script(gone, then: 410)
         // The scan fails three times (throttled, 500, dropped) and then answers slowly; deleting the gone

@@ -14,16 +14,9 @@ import TestSupport
     @Test func badConnectionsNeverHoldUpTheRest() async throws {
         let aws = try FaultyAWS()
         defer { aws.stop() }
-        let api = try ManagementAPITestServer()
-        try api.allow(
-            accessKeyId: aws.credentials.accessKeyId, secretAccessKey: aws.credentials.secretAccessKey,
-            sessionToken: aws.credentials.sessionToken, region: aws.moto.region)
-
-        let old = String(Int64(Date().timeIntervalSince1970 * 1000) - 60_000)
+        let api = try aws.managementAPI()
         let ids = (0..<400).map { WebSocketEvents.connectionId($0) }
-        for id in ids {
-            try aws.client.putItem(table: aws.connectionsTable, item: ["connectionId": .string(id), "connectedAt": .number(old)])
-        }
+        try aws.putConnections(ids, connectedAt: Int64(Date().timeIntervalSince1970 * 1000) - 60_000)
         let gone = Array(ids[0..<150])  // a 410 storm: most of an audience left at once
         let throttled = Array(ids[150..<200])  // 429 three times, then accepted
         let broken = Array(ids[200..<220])  // 500 on every attempt

@@ -20,11 +20,16 @@ struct AMZDate {
 
     /// The time of `date`, truncated to whole seconds and clamped to years 0001...9999.
     init(_ date: Date) {
+        self.init(epochSeconds: Self.epochSeconds(date))
+    }
+
+    /// The whole epoch seconds of `date`, clamped to years 0001...9999.
+    static func epochSeconds(_ date: Date) -> Int64 {
         let seconds = date.timeIntervalSince1970
         // -62135596800 is 0001-01-01T00:00:00Z, 253402300799 is 9999-12-31T23:59:59Z. Clamping also keeps
         // a NaN or infinite Date from trapping in the Int64 conversion.
         let clamped = seconds.isNaN ? 0 : min(max(seconds, -62_135_596_800), 253_402_300_799)
-        self.init(epochSeconds: Int64(clamped.rounded(.down)))
+        return Int64(clamped.rounded(.down))
     }
 
     /// The time `epochSeconds` after 1970-01-01T00:00:00Z (no leap seconds, as in POSIX time).

@@ -1,6 +1,7 @@
 import CCrypto
 
-/// SHA-256 and HMAC-SHA256 over libcrypto's EVP digest interface. The only Swift file that touches C.
+/// SHA-256 and HMAC-SHA256 over libcrypto's EVP digest interface: one-shot functions (this file and
+/// `SHA256Context`, its reusable counterpart, are the only Swift files that touch C).
 ///
 /// OpenSSL 3's one-shot `SHA256()` and `HMAC()` look the algorithm up again on every call (a provider
 /// fetch behind a read-write lock, plus `EVP_MAC` set-up for HMAC), which was a tenth of the CPU of a

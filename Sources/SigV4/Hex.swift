@@ -6,7 +6,7 @@ enum Hex {
     private static let upper: StaticString = "0123456789ABCDEF"
 
     /// Appends the lowercase hex form of `bytes` to `out`.
-    static func appendLowercase(_ bytes: [UInt8], to out: inout [UInt8]) {
+    static func appendLowercase(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
         let table = lower.utf8Start
         out.reserveCapacity(out.count + bytes.count * 2)
         for byte in bytes {

@@ -1,0 +1,189 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Signs a series of requests that are the same except for the last segment of their path: one
+/// message posted to thousands of WebSocket connections (`POST {stage}/@connections/{id}`).
+///
+/// Everything the requests share is canonicalized once: the method, the canonical URI up to the
+/// segment, the canonical headers around `x-amz-date`, the signed-headers list, the payload hash and
+/// the HMAC pads of the day's signing key. Each signature then costs one pass over a reused buffer, one
+/// SHA-256 and one HMAC, with no allocation but the two header values it returns. The result is exactly
+/// what `SigV4Signer.sign(_:date:)` gives for the full request (the tests compare them).
+///
+/// Not thread-safe (it reuses its buffers); make one per thread.
+public final class SigV4PathTemplate {
+    /// The two header fields that differ per request.
+    public struct SignedFields: Sendable {
+        /// The `X-Amz-Date` value, `yyyyMMdd'T'HHmmss'Z'`.
+        public let amzDate: String
+        /// The `Authorization` value.
+        public let authorization: String
+    }
+
+    /// The header fields every request carries unchanged, in order: `Host`, the caller's fields and
+    /// `X-Amz-Security-Token` when the credentials have one. Send them with each request's `SignedFields`.
+    public let fixedHeaders: [(name: String, value: String)]
+    /// The URL every request's segment is appended to.
+    public let baseURL: String
+
+    private let signer: SigV4Signer
+    /// `METHOD \n canonical URI of the base path`, which ends with `/`.
+    private let head: [UInt8]
+    /// `\n` (empty query) `\n` and the canonical headers up to and including `x-amz-date:`.
+    private let middle: [UInt8]
+    /// The rest of the canonical headers, `\n`, the signed-header names, `\n` and the payload hash.
+    private let tail: [UInt8]
+    /// The signed-header names, as the Authorization value repeats them.
+    private let signedHeaders: [UInt8]
+    private let normalizePath: Bool
+
+    private let context = SHA256Context()
+    /// The canonical request, rebuilt in place for each signature.
+    private var canonical: [UInt8] = []
+    private var stringToSign: [UInt8] = []
+    private var authorization: [UInt8] = []
+    /// The day's key, its HMAC pads and the Authorization prefix up to `Signature=`, remade at 00:00 UTC.
+    private var day: (key: SigV4Signer.SigningKey, pads: HMACPads, scope: [UInt8], prefix: [UInt8])?
+    /// The last second signed and its `X-Amz-Date` value (a fan-out signs thousands of requests a second).
+    private var second: (epoch: Int64, date: AMZDate, string: String)?
+
+    /// Prepares the template, or returns nil when `baseURL` is not an absolute, percent-encoded http(s)
+    /// URL whose path ends with `/` and has no query or fragment.
+    /// - Parameters:
+    ///   - headers: fields sent with every request. `Authorization`, `X-Amz-Date` and
+    ///     `X-Amz-Security-Token` are dropped (the template adds its own), as `sign` replaces them.
+    ///   - body: the body of every request.
+    public init?(
+        signer: SigV4Signer, method: String, baseURL: String, headers: [(name: String, value: String)] = [], body: [UInt8]
+    ) {
+        let lower = baseURL.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), !baseURL.utf8.contains(UInt8(ascii: "?")),
+            !baseURL.utf8.contains(UInt8(ascii: "#")), baseURL.utf8.last == UInt8(ascii: "/"),
+            let request = SigV4Request(method: method, url: baseURL, headers: headers, body: body)
+        else { return nil }
+        self.signer = signer
+        self.baseURL = baseURL
+        normalizePath = signer.normalizePath
+
+        // The fields as `sign` would leave them, with a placeholder date whose line is then cut out.
+        let token = signer.credentials.effectiveSessionToken
+        var fields = request.headers.filter { header in
+            !(ASCII.equalsIgnoringCase(header.name, "authorization") || ASCII.equalsIgnoringCase(header.name, "x-amz-date")
+                || ASCII.equalsIgnoringCase(header.name, "x-amz-security-token"))
+        }
+        if let token { fields.append((name: "X-Amz-Security-Token", value: token)) }
+        fixedHeaders = fields
+        fields.append((name: "X-Amz-Date", value: "00000000T000000Z"))
+        let headers = CanonicalHeaders(fields)
+        signedHeaders = headers.signedNames
+
+        var head = Array(method.utf8)
+        head.append(UInt8(ascii: "\n"))
+        CanonicalURI.append(path: request.path, normalize: signer.normalizePath, to: &head)
+        // A base that normalizes away to nothing ("/a/..") still ends with the root's slash.
+        if head.last != UInt8(ascii: "/") { head.append(UInt8(ascii: "/")) }
+        self.head = head
+
+        // The canonical headers are `name:value\n` lines in the order of the signed names.
+        let names = headers.signedNames.split(separator: UInt8(ascii: ";"))
+        let lines = headers.canonical.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard let dateLine = names.firstIndex(where: { $0.elementsEqual("x-amz-date".utf8) }) else { return nil }
+        var middle: [UInt8] = [UInt8(ascii: "\n"), UInt8(ascii: "\n")]
+        for line in lines[..<dateLine] {
+            middle.append(contentsOf: line)
+            middle.append(UInt8(ascii: "\n"))
+        }
+        middle.append(contentsOf: "x-amz-date:".utf8)
+        self.middle = middle
+        var tail: [UInt8] = [UInt8(ascii: "\n")]
+        for line in lines[(dateLine + 1)..<names.count] {
+            tail.append(contentsOf: line)
+            tail.append(UInt8(ascii: "\n"))
+        }
+        tail.append(UInt8(ascii: "\n"))
+        tail.append(contentsOf: headers.signedNames)
+        tail.append(UInt8(ascii: "\n"))
+        Hex.appendLowercase(Digest.sha256(body), to: &tail)
+        self.tail = tail
+    }
+
+    /// Signs the request to `baseURL + segment` at `date`; nil when `segment` is not one path segment as
+    /// it goes on the wire (printable ASCII without `/`, `?`, `#`, not empty, `.` or `..`), since only
+    /// then is its canonical URI the template's plus the segment encoded.
+    public func sign(segment: some Collection<UInt8>, date: Date) -> SignedFields? {
+        guard Self.isPlainSegment(segment) else { return nil }
+        let time = self.time(date)
+        let key = self.key(for: time.date)
+
+        canonical.removeAll(keepingCapacity: true)
+        canonical.append(contentsOf: head)
+        PercentEncoding.appendEncoded(segment, keepingSlash: false, to: &canonical)
+        canonical.append(contentsOf: middle)
+        canonical.append(contentsOf: time.date.dateTime)
+        canonical.append(contentsOf: tail)
+
+        // The string to sign: algorithm, time, scope and the canonical request's hash in hex.
+        stringToSign.removeAll(keepingCapacity: true)
+        stringToSign.append(contentsOf: SigV4Signer.algorithm.utf8)
+        stringToSign.append(UInt8(ascii: "\n"))
+        stringToSign.append(contentsOf: time.date.dateTime)
+        stringToSign.append(UInt8(ascii: "\n"))
+        stringToSign.append(contentsOf: key.scope)
+        stringToSign.append(UInt8(ascii: "\n"))
+        let context = self.context
+        withUnsafeTemporaryAllocation(byteCount: Digest.length, alignment: 1) { hash in
+            canonical.withUnsafeBytes { context.hash($0, UnsafeRawBufferPointer(start: nil, count: 0), into: hash) }
+            Hex.appendLowercase(UnsafeRawBufferPointer(hash), to: &stringToSign)
+        }
+
+        authorization.removeAll(keepingCapacity: true)
+        authorization.append(contentsOf: key.prefix)
+        withUnsafeTemporaryAllocation(byteCount: Digest.length, alignment: 1) { signature in
+            stringToSign.withUnsafeBytes { context.hmac(key.pads, $0, into: signature) }
+            Hex.appendLowercase(UnsafeRawBufferPointer(signature), to: &authorization)
+        }
+        return SignedFields(amzDate: time.string, authorization: String(decoding: authorization, as: UTF8.self))
+    }
+
+    /// Whether `segment` can be appended to the base path as one segment (see `sign`).
+    static func isPlainSegment(_ segment: some Collection<UInt8>) -> Bool {
+        guard !segment.isEmpty else { return false }
+        var dots = 0
+        for byte in segment {
+            guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "/"), byte != UInt8(ascii: "?"), byte != UInt8(ascii: "#")
+            else { return false }
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+        // "." and ".." are dot segments that normalization would remove.
+        return !(dots == segment.count && dots <= 2)
+    }
+
+    /// The request time of `date`, reused while the second is the same.
+    private func time(_ date: Date) -> (date: AMZDate, string: String) {
+        let epoch = AMZDate.epochSeconds(date)
+        if let second, second.epoch == epoch { return (second.date, second.string) }
+        let amzDate = AMZDate(epochSeconds: epoch)
+        second = (epoch, amzDate, amzDate.dateTimeString)
+        return (amzDate, amzDate.dateTimeString)
+    }
+
+    /// The signing key for the day of `date`, with its pads and Authorization prefix.
+    private func key(for date: AMZDate) -> (pads: HMACPads, scope: [UInt8], prefix: [UInt8]) {
+        if let day, day.key.isValid(for: signer, day: date.date) { return (day.pads, day.scope, day.prefix) }
+        let key = SigV4Signer.SigningKey(signer: signer, day: date.date)
+        var scope: [UInt8] = []
+        signer.appendScope(date: date, to: &scope)
+        // AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=..., Signature=
+        var prefix = Array("\(SigV4Signer.algorithm) Credential=\(signer.credentials.accessKeyId)/".utf8)
+        prefix.append(contentsOf: scope)
+        prefix.append(contentsOf: ", SignedHeaders=".utf8)
+        prefix.append(contentsOf: signedHeaders)
+        prefix.append(contentsOf: ", Signature=".utf8)
+        let pads = HMACPads(key: key.bytes)
+        day = (key, pads, scope, prefix)
+        return (pads, scope, prefix)
+    }
+}

@@ -1,4 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import CurlHTTP
+import SigV4
 
 extension ManagementAPIClient {
     /// Posts `data` to every connection, at most `concurrency` requests in flight over reused keep-alive
@@ -27,18 +33,32 @@ extension ManagementAPIClient {
         }
 
         if !jobs.isEmpty {
-            do {
+            do throws(AWSClientError) {
                 let pool = try pool(size: max(1, concurrency))
+                // Every message has the same body and fixed fields; only the id in the path, the date and
+                // the signature differ, so the request is canonicalized once (SigV4PathTemplate) and handed
+                // to libcurl once per transfer (HTTPRequestTemplate).
+                guard let template = SigV4PathTemplate(signer: signer, method: "POST", baseURL: "\(endpoint)/%40connections/", body: data)
+                else {
+                    throw AWSClientError(code: .configuration, message: "the Management API endpoint cannot be signed", operation: operation)
+                }
+                // Each id's wire segment and URL, made once: a retry reuses them.
+                let segments = ids.map { Array(ConnectionID.percentEncoded($0).utf8) }
+                let urls = segments.map { template.baseURL + String(decoding: $0, as: UTF8.self) }
                 pool.run(
-                    jobs, deadline: deadline,
-                    makeRequest: { index in
-                        let url = "\(endpoint)/%40connections/\(ConnectionID.percentEncoded(ids[index]))"
+                    jobs, template: HTTPRequestTemplate(method: .post, headers: HTTPHeaders(template.fixedHeaders.map { ($0.name, $0.value) }), body: data),
+                    deadline: deadline,
+                    makeAttempt: { index in
                         let left = ContinuousClock.now.duration(to: deadline)
-                        // Unreachable with a validated endpoint and id; an empty URL then fails the job
-                        // in libcurl (not retryable) rather than sending anything unsigned.
-                        return sender.signedRequest(
-                            method: .post, url: url, headers: [], body: data,
-                            timeout: max(.milliseconds(1), min(attemptTimeout, left))) ?? HTTPRequest(method: .post, url: "")
+                        let timeout = max(.milliseconds(1), min(attemptTimeout, left))
+                        // Validated ids always sign; an unsigned request must never go out, so an id that
+                        // did not would fail in libcurl on the empty URL (not retryable).
+                        guard let signed = template.sign(segment: segments[index], date: Date()) else {
+                            return HTTPRequestTemplate.Attempt(url: "", timeout: timeout)
+                        }
+                        return HTTPRequestTemplate.Attempt(
+                            url: urls[index], headers: [(name: "X-Amz-Date", value: signed.amzDate), (name: "Authorization", value: signed.authorization)],
+                            timeout: timeout)
                     },
                     onResult: { index, result, attempt in
                         attempts[index] = attempt

@@ -5,26 +5,71 @@ extension CurlTransfer {
     /// string short, and CR/LF in a header would inject further header lines.
     /// The error's target is only worked out when there is an error (this runs for every request).
     static func validate(_ request: HTTPRequest) throws(HTTPClientError) {
-        func invalid(_ message: String) -> HTTPClientError {
-            HTTPClientError(code: .invalidRequest, message: message, target: target(of: request.url))
+        try validateURL(request.url)
+        try validateFields(request.headers.fields, url: request.url)
+    }
+
+    /// The URL must be absolute http(s) with spaces and control characters already percent-encoded.
+    static func validateURL(_ url: String) throws(HTTPClientError) {
+        guard hasHTTPScheme(url) else {
+            throw HTTPClientError(code: .invalidRequest, message: "URL must be absolute http:// or https://", target: target(of: url))
         }
-        let scheme = request.url.prefix { $0 != ":" }.lowercased()
-        guard scheme == "http" || scheme == "https", request.url.dropFirst(scheme.count).hasPrefix("://") else {
-            throw invalid("URL must be absolute http:// or https://")
+        if !allBytes(url, satisfy: { $0 > 0x20 && $0 != 0x7F }) {
+            throw HTTPClientError(code: .invalidRequest, message: "URL contains a space or control character", target: target(of: url))
         }
-        // Spaces and control characters must already be percent-encoded.
-        if request.url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) {
-            throw invalid("URL contains a space or control character")
-        }
-        for field in request.headers {
-            if field.name.isEmpty || !field.name.utf8.allSatisfy(isTokenByte) {
-                throw invalid("header name is not an HTTP token")
+    }
+
+    /// Names must be HTTP tokens; values must not hold control characters other than tab.
+    static func validateFields(_ fields: some Sequence<(name: String, value: String)>, url: String) throws(HTTPClientError) {
+        for field in fields {
+            if field.name.isEmpty || !allBytes(field.name, satisfy: isTokenByte) {
+                throw HTTPClientError(code: .invalidRequest, message: "header name is not an HTTP token", target: target(of: url))
             }
-            if field.value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+            if !allBytes(field.value, satisfy: { $0 >= 0x20 ? $0 != 0x7F : $0 == 0x09 }) {
                 // The value is not echoed: it may be a credential.
-                throw invalid("value of header \(field.name) contains a control character")
+                throw HTTPClientError(
+                    code: .invalidRequest, message: "value of header \(field.name) contains a control character", target: target(of: url))
             }
         }
+    }
+
+    /// Whether every UTF-8 byte of `string` satisfies `test`, over contiguous storage (native strings
+    /// always are; a bridged one is copied once).
+    @inline(__always)
+    static func allBytes(_ string: String, satisfy test: (UInt8) -> Bool) -> Bool {
+        var string = string
+        return string.withUTF8 { bytes in
+            for byte in bytes where !test(byte) { return false }
+            return true
+        }
+    }
+
+    /// Whether `url` starts with `http://` or `https://`, in any case (compared as bytes: this runs for
+    /// every request, and a Character walk is slow).
+    static func hasHTTPScheme(_ url: String) -> Bool {
+        var index = 0
+        var secure = false
+        for byte in url.utf8 {
+            let lower = byte &- 65 < 26 ? byte | 0x20 : byte
+            switch index {
+            case 0: guard lower == UInt8(ascii: "h") else { return false }
+            case 1, 2: guard lower == UInt8(ascii: "t") else { return false }
+            case 3: guard lower == UInt8(ascii: "p") else { return false }
+            case 4:
+                if lower == UInt8(ascii: "s") {
+                    secure = true
+                } else if byte != UInt8(ascii: ":") {
+                    return false
+                }
+            default:
+                let rest = index - (secure ? 5 : 4)
+                let expected: UInt8 = rest == 0 ? UInt8(ascii: ":") : UInt8(ascii: "/")
+                guard byte == expected else { return false }
+                if rest == 2 { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// RFC 9110 §5.6.2 `tchar`.

@@ -8,15 +8,24 @@ import CCurl
 /// Shared by the blocking client and the multi pool; not thread-safe (confined to its owner's thread).
 final class CurlTransfer {
     let handle: UnsafeMutableRawPointer
-    private(set) var request: HTTPRequest?
+    /// The URL of the current (or last) request, for error targets.
+    private(set) var url = ""
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private var body: [UInt8] = []
-    private var responseHeaders: [(String, String)] = []
+    /// The final response's header lines as received (status line excluded), parsed only when needed.
+    private var rawHeaders: [UInt8] = []
+    /// Whether a 2xx response's headers are parsed (a template run needs only the status of a success).
+    private var parsesSuccessHeaders = true
     /// curl writes a failure's detail here; allocated once so its address stays valid for curl.
-    private let errorBuffer: UnsafeMutablePointer<CChar>
+    let errorBuffer: UnsafeMutablePointer<CChar>
     /// The request body, kept alive and at a stable address while curl reads it.
     private var requestBody: UnsafeMutableRawBufferPointer?
     private let connectTimeoutMilliseconds: Int
+    /// The template run whose constant options the handle carries (`PreparedTemplate.id`), 0 for none:
+    /// a template attempt then sets only its URL, timeout and header list.
+    var configuredTemplate: UInt64 = 0
+    /// The header lines and list nodes of a template attempt, reused (and grown) across attempts.
+    var attemptLines = AttemptHeaderLines()
 
     init(connectTimeout: Duration) throws(HTTPClientError) {
         try CurlTransfer.loadLibrary()
@@ -34,6 +43,7 @@ final class CurlTransfer {
         clear()
         vc_easy_cleanup(handle)
         errorBuffer.deallocate()
+        attemptLines.deallocate()
     }
 
     static func loadLibrary() throws(HTTPClientError) {
@@ -47,48 +57,15 @@ final class CurlTransfer {
     func prepare(_ request: HTTPRequest) throws(HTTPClientError) {
         clear()
         vc_easy_reset(handle)
-        self.request = request
+        configuredTemplate = 0
+        parsesSuccessHeaders = true
+        url = request.url
         try Self.validate(request)
-        func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
-            if code != CURLE_OK {
-                throw HTTPClientError(
-                    code: .invalidRequest, curlCode: Int(code.rawValue),
-                    message: "\(what): \(String(cString: vc_easy_strerror(code)))", target: Self.target(of: request.url))
-            }
-        }
         try check(vc_easy_setopt_string(handle, CURLOPT_URL, request.url), "URL")
-        try check(vc_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
-        // TLS verification is always on; nothing in the project turns it off.
-        try check(vc_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "verify peer")
-        try check(vc_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2), "verify host")
-        // Signals and threads do not mix; timeouts then rely on the threaded resolver.
-        try check(vc_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
-        try check(vc_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1), "keepalive")
-        try check(vc_easy_setopt_long(handle, CURLOPT_TCP_NODELAY, 1), "nodelay")
-        try check(vc_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMilliseconds), "connect timeout")
+        try configureConstants()
         // 0 = no limit (the Runtime API's long poll); any given limit is at least 1 ms.
         try check(vc_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.map { max(1, $0.milliseconds) } ?? 0), "timeout")
-        errorBuffer[0] = 0
-        try check(vc_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
-        // Redirects are not followed (curl's default after reset): AWS endpoints do not redirect, and a
-        // followed redirect would resend signed headers to another host.
-
-        switch request.method {
-        case .get: try check(vc_easy_setopt_long(handle, CURLOPT_HTTPGET, 1), "GET")
-        case .head: try check(vc_easy_setopt_long(handle, CURLOPT_NOBODY, 1), "HEAD")
-        case .post, .put, .delete:
-            if request.method != .post {
-                try check(vc_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method.rawValue), "method")
-            }
-            // POST and PUT always carry a body (`Content-Length: 0` when empty); DELETE only when given one.
-            if request.method != .delete || !request.body.isEmpty {
-                let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, request.body.count), alignment: 1)
-                request.body.withUnsafeBytes { copy.copyMemory(from: $0) }
-                requestBody = copy
-                try check(vc_easy_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "body size")
-                try check(vc_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, copy.baseAddress), "body")
-            }
-        }
+        if let body = try configureMethod(request.method, body: request.body) { requestBody = body }
 
         for field in request.headers {
             // "Name;" is curl's way to send a header with an empty value ("Name:" would remove it).
@@ -100,12 +77,82 @@ final class CurlTransfer {
             appendHeader("Content-Type:")
         }
         try check(vc_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "headers")
+    }
 
+    /// Fails with an `.invalidRequest` error naming `what` when curl refused an option.
+    func check(_ code: CURLcode, _ what: String) throws(HTTPClientError) {
+        if code != CURLE_OK {
+            throw HTTPClientError(
+                code: .invalidRequest, curlCode: Int(code.rawValue),
+                message: "\(what): \(String(cString: vc_easy_strerror(code)))", target: Self.target(of: url))
+        }
+    }
+
+    /// The options every request has, whatever its URL, method, body and headers.
+    func configureConstants() throws(HTTPClientError) {
+        try check(vc_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
+        // TLS verification is always on; nothing in the project turns it off.
+        try check(vc_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "verify peer")
+        try check(vc_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2), "verify host")
+        // Signals and threads do not mix; timeouts then rely on the threaded resolver.
+        try check(vc_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
+        try check(vc_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1), "keepalive")
+        try check(vc_easy_setopt_long(handle, CURLOPT_TCP_NODELAY, 1), "nodelay")
+        try check(vc_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, connectTimeoutMilliseconds), "connect timeout")
+        errorBuffer[0] = 0
+        try check(vc_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
+        // Redirects are not followed (curl's default after reset): AWS endpoints do not redirect, and a
+        // followed redirect would resend signed headers to another host.
         let me = Unmanaged.passUnretained(self).toOpaque()
         try check(vc_easy_setopt_callback(handle, CURLOPT_WRITEFUNCTION, curlWriteBody), "write callback")
         try check(vc_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, me), "write data")
         try check(vc_easy_setopt_callback(handle, CURLOPT_HEADERFUNCTION, curlWriteHeader), "header callback")
         try check(vc_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, me), "header data")
+    }
+
+    /// Sets the method and, for POST and PUT (and a DELETE with a body), the body: a copy at a stable
+    /// address that the caller keeps alive until the transfer is done (returned; nil without a body).
+    func configureMethod(_ method: HTTPRequest.Method, body: [UInt8]) throws(HTTPClientError) -> UnsafeMutableRawBufferPointer? {
+        guard Self.sendsBody(method, count: body.count) else {
+            try setMethod(method, body: nil, count: 0)
+            return nil
+        }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, body.count), alignment: 1)
+        body.withUnsafeBytes { copy.copyMemory(from: $0) }
+        do {
+            try setMethod(method, body: copy.baseAddress, count: body.count)
+        } catch {
+            copy.deallocate()
+            throw error
+        }
+        return copy
+    }
+
+    /// POST and PUT always carry a body (`Content-Length: 0` when empty); DELETE only when given one.
+    static func sendsBody(_ method: HTTPRequest.Method, count: Int) -> Bool {
+        method == .post || method == .put || (method == .delete && count > 0)
+    }
+
+    /// Sets the method, and the body when `sendsBody`: `body` must stay valid until the transfer is done.
+    func setMethod(_ method: HTTPRequest.Method, body: UnsafeMutableRawPointer?, count: Int) throws(HTTPClientError) {
+        switch method {
+        case .get: try check(vc_easy_setopt_long(handle, CURLOPT_HTTPGET, 1), "GET")
+        case .head: try check(vc_easy_setopt_long(handle, CURLOPT_NOBODY, 1), "HEAD")
+        case .post: break
+        case .put, .delete: try check(vc_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, method.rawValue), "method")
+        }
+        if Self.sendsBody(method, count: count) {
+            try check(vc_easy_setopt_offset(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(count)), "body size")
+            try check(vc_easy_setopt_pointer(handle, CURLOPT_POSTFIELDS, body), "body")
+        }
+    }
+
+    /// Starts a template attempt: what a previous request left behind is dropped, and a 2xx response's
+    /// headers are not parsed (`parsesSuccessHeaders`).
+    func beginTemplateAttempt(url: String) {
+        clear()
+        self.url = url
+        parsesSuccessHeaders = false
     }
 
     /// The outcome of the transfer after curl reported `code`; frees per-request memory.
@@ -114,19 +161,19 @@ final class CurlTransfer {
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
             let message = detail.isEmpty ? String(cString: vc_easy_strerror(code)) : detail
-            let target = Self.target(of: request?.url ?? "")
-            return .failure(HTTPClientError(code: Self.classify(code), curlCode: Int(code.rawValue), message: message, target: target))
+            return .failure(HTTPClientError(code: Self.classify(code), curlCode: Int(code.rawValue), message: message, target: Self.target(of: url)))
         }
         var status = 0
         _ = vc_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return .success(HTTPResponse(status: status, headers: HTTPHeaders(responseHeaders), body: body))
+        let headers = parsesSuccessHeaders || !(200...299).contains(status) ? Self.parseHeaderLines(rawHeaders) : HTTPHeaders()
+        return .success(HTTPResponse(status: status, headers: headers, body: body))
     }
 
     /// Ends a transfer that will not run to completion (the pool's deadline passed): the handle must
     /// already be out of any multi handle. Frees per-request memory and returns a `.timeout` error.
     func abandon(_ message: String) -> HTTPClientError {
         defer { clear() }
-        return HTTPClientError(code: .timeout, message: message, target: Self.target(of: request?.url ?? ""))
+        return HTTPClientError(code: .timeout, message: message, target: Self.target(of: url))
     }
 
     private func appendHeader(_ line: String) {
@@ -139,9 +186,8 @@ final class CurlTransfer {
         headerList = nil
         requestBody?.deallocate()
         requestBody = nil
-        request = nil
         body = []
-        responseHeaders = []
+        rawHeaders.removeAll(keepingCapacity: true)
     }
 
     fileprivate func appendBody(_ bytes: UnsafeRawBufferPointer) {
@@ -149,39 +195,18 @@ final class CurlTransfer {
     }
 
     /// curl hands every header line of every response it reads, including interim ones (100 Continue)
-    /// and, with chunked encoding, trailers; only the final response's fields are kept.
-    /// Parsed on the bytes (a fan-out reads thousands of these), Strings made only for name and value.
+    /// and, with chunked encoding, trailers; only the final response's lines are kept, as bytes (a
+    /// fan-out reads thousands of responses and needs the fields of none that succeeded).
     fileprivate func appendHeaderLine(_ raw: UnsafeRawBufferPointer) {
         let bytes = raw.bindMemory(to: UInt8.self)
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-        var end = bytes.count
-        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
-        guard end > 0 else { return }  // the blank line that ends the header
-        if end >= 5, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F {
+        if bytes.count >= 5, bytes[0] == 0x48, bytes[1] == 0x54, bytes[2] == 0x54, bytes[3] == 0x50, bytes[4] == 0x2F {
             // "HTTP/": a new status line: an interim 1xx response came before, or this is the final response.
-            responseHeaders = []
+            rawHeaders.removeAll(keepingCapacity: true)
             return
         }
-        if isSpace(bytes[0]) {
-            // Obsolete line folding (RFC 9112 §5.2): the line continues the previous field's value.
-            guard !responseHeaders.isEmpty else { return }
-            var start = 0
-            while start < end, isSpace(bytes[start]) { start += 1 }
-            var stop = end
-            while stop > start, isSpace(bytes[stop - 1]) { stop -= 1 }
-            responseHeaders[responseHeaders.count - 1].1 += " " + String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<stop]), as: UTF8.self)
-            return
-        }
-        guard let colon = bytes[..<end].firstIndex(of: 0x3A) else { return }
-        var valueStart = colon + 1
-        var valueEnd = end
-        while valueStart < valueEnd, isSpace(bytes[valueStart]) { valueStart += 1 }
-        while valueEnd > valueStart, isSpace(bytes[valueEnd - 1]) { valueEnd -= 1 }
-        let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
-        let value = String(decoding: UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), as: UTF8.self)
-        responseHeaders.append((name, value))
+        rawHeaders.append(contentsOf: bytes)
         // Size the body buffer once when the length is announced (capped: the header is untrusted).
-        if colon == 14, name.lowercased() == "content-length", let length = Int(value), length > 0 {
+        if let length = Self.contentLength(bytes), length > 0 {
             body.reserveCapacity(min(length, 1 << 24))
         }
     }

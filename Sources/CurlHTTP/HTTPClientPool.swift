@@ -27,6 +27,8 @@ public final class HTTPClientPool {
     let slotOfHandle: [UnsafeMutableRawPointer: Int]
     let clock = ContinuousClock()
     var isRunning = false
+    /// Template runs so far: the id of the next `PreparedTemplate` (see `CurlTransfer.configuredTemplate`).
+    var templateRuns: UInt64 = 0
 
     /// - Parameters:
     ///   - maxInFlight: the most transfers (and so connections per host) at once; at least 1.
@@ -84,6 +86,16 @@ public final class HTTPClientPool {
         makeRequest: (Job) -> HTTPRequest,
         onResult: (Job, Result<HTTPResponse, HTTPClientError>, _ attempt: Int) -> PoolDecision
     ) {
+        runJobs(jobs, deadline: deadline, begin: { job, transfer throws(HTTPClientError) in try transfer.prepare(makeRequest(job)) }, onResult: onResult)
+    }
+
+    /// `run`'s scheduler: `begin` configures a transfer for a job's next attempt (setting its `url`
+    /// first, for error targets) or throws to fail that attempt without sending anything.
+    func runJobs<Job>(
+        _ jobs: [Job], deadline: ContinuousClock.Instant?,
+        begin: (Job, CurlTransfer) throws(HTTPClientError) -> Void,
+        onResult: (Job, Result<HTTPResponse, HTTPClientError>, _ attempt: Int) -> PoolDecision
+    ) {
         precondition(!isRunning, "HTTPClientPool.run is not re-entrant")
         isRunning = true
         defer { isRunning = false }
@@ -109,16 +121,15 @@ public final class HTTPClientPool {
         /// Starts `attempt` on a free transfer; a request curl refuses is reported at once.
         func start(_ attempt: PendingAttempt, slot: Int) {
             let transfer = transfers[slot]
-            let request = makeRequest(jobs[attempt.job])
-            // The URL is kept for an error target should a retry of this job never start.
-            let started = PendingAttempt(job: attempt.job, attempt: attempt.attempt, previousURL: request.url)
             do {
-                try transfer.prepare(request)
+                try begin(jobs[attempt.job], transfer)
             } catch {
                 state.freeSlots.append(slot)
-                report(started, .failure(error))
+                report(PendingAttempt(job: attempt.job, attempt: attempt.attempt, previousURL: transfer.url), .failure(error))
                 return
             }
+            // The URL is kept for an error target should a retry of this job never start.
+            let started = PendingAttempt(job: attempt.job, attempt: attempt.attempt, previousURL: transfer.url)
             let code = vc_multi_add_handle(multi, transfer.handle)
             guard code == CURLM_OK else {
                 var error = transfer.abandon("")

@@ -113,7 +113,7 @@ public final class SigV4PathTemplate {
     /// Signs the request to `baseURL + segment` at `date`; nil when `segment` is not one path segment as
     /// it goes on the wire (printable ASCII without `/`, `?`, `#`, not empty, `.` or `..`), since only
     /// then is its canonical URI the template's plus the segment encoded.
-    public func sign(segment: some Collection<UInt8>, date: Date) -> SignedFields? {
+    public func sign(segment: [UInt8], date: Date) -> SignedFields? {
         guard Self.isPlainSegment(segment) else { return nil }
         let time = self.time(date)
         let key = self.key(for: time.date)
@@ -149,7 +149,7 @@ public final class SigV4PathTemplate {
     }
 
     /// Whether `segment` can be appended to the base path as one segment (see `sign`).
-    static func isPlainSegment(_ segment: some Collection<UInt8>) -> Bool {
+    static func isPlainSegment(_ segment: [UInt8]) -> Bool {
         guard !segment.isEmpty else { return false }
         var dots = 0
         for byte in segment {

@@ -2,7 +2,12 @@
 // libcurl's multi interface, at most C at once, over reused keep-alive connections, with no signing,
 // no scan, no retries and no JSON: what the network part of a broadcast costs at the least.
 //
-//   floor_fanout <base-url> <count> <concurrency>     e.g. http://127.0.0.1:PORT/bench/%40connections 10000 64
+//   floor_fanout <base-url> <count> <concurrency> [header-line...]
+//       e.g. http://127.0.0.1:PORT/bench/%40connections 10000 64
+//
+// Extra header lines (`Name: value`) are sent with every request: scripts/bench_run.py passes lines as long as
+// the ones SigV4 makes DBStreamProcessor send (Host, X-Amz-Date, X-Amz-Security-Token, Authorization), to
+// show what those bytes cost libcurl and the kernel without any signing.
 //
 // Prints one JSON line: {"sent":N,"failed":F,"seconds":S,"peakRSSKB":K} (VmHWM of this image: getrusage's
 // ru_maxrss would include the parent's pages from before exec).
@@ -44,13 +49,14 @@ static void start(CURLM *multi, CURL *easy, const char *base, long index) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 4) { fprintf(stderr, "usage: %s <base-url> <count> <concurrency>\n", argv[0]); return 2; }
+    if (argc < 4) { fprintf(stderr, "usage: %s <base-url> <count> <concurrency> [header-line...]\n", argv[0]); return 2; }
     const char *base = argv[1];
     long count = atol(argv[2]), concurrency = atol(argv[3]);
     curl_global_init(CURL_GLOBAL_DEFAULT);
     CURLM *multi = curl_multi_init();
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, concurrency);
     struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    for (int i = 4; i < argc; i++) headers = curl_slist_append(headers, argv[i]);
     CURL **easy = calloc((size_t)concurrency, sizeof *easy);
     for (long i = 0; i < concurrency; i++) {
         easy[i] = curl_easy_init();

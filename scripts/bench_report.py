@@ -45,6 +45,10 @@ def derived(f):
         # Paired runs (DBStreamProcessor and the floor alternate): the median of the pairs' ratios.
         "fanoutVsFloor": {n: pairs.get(n, fan["swift"][n]["perSecond"] / fan["floor"][n]["perSecond"]) for n in fan["swift"]},
         "cpuVsFloor": {n: fan["swift"][n]["cpuUsPerMessage"] / fan["floor"][n]["cpuUsPerMessage"] for n in fan["swift"]},
+        # The same, against the floor sending SigV4's header bytes (unsigned): what signing's headers alone cost.
+        "fanoutVsHeaderFloor": {n: r for n, r in fan.get("headerPairRatios", {}).items()},
+        "headerFloorVsFloor": {n: fan["floor-headers"][n]["perSecond"] / fan["floor"][n]["perSecond"]
+                               for n in fan.get("floor-headers", {})},
         "fanoutVsPool": {n: fan["swift"][n]["perSecond"] / fan["python-pool"][n]["perSecond"] for n in fan["swift"]},
         "fanoutVsSequential": {n: fan["swift"][n]["perSecond"] / fan["python-sequential"][n]["perSecond"]
                                for n in fan["swift"] if n in fan["python-sequential"]},
@@ -166,30 +170,40 @@ def render(f, history_path):
         f"{f['ceiling']['cpuUsPerRequest']:.1f} µs of its own CPU per request, i.e. "
         f"**{f['ceiling']['perCoreSecond']:,.0f} requests/s** per core it gets. ConnectionIDs is a loopback stand-in",
         "(`bench/dynamodb_standin.py`) answering the Scan in pages of 4,000 items. Each function process serves one",
-        "warm-up broadcast, then the timed ones (the median run; the sequential loop once). The floor's runs alternate",
-        "with DBStreamProcessor's, so both see the same machine load; their ratio is the median of the pairs' ratios.",
+        "warm-up broadcast, then the timed ones (the median run; the sequential loop once). The floors' runs alternate",
+        "with DBStreamProcessor's, so all see the same machine load; each ratio is the median of the runs' ratios.",
         "*Messages/s* is N over the send window the Management API saw (first request's arrival → last response), the",
-        "same clock for all four; *invocation* is the Runtime API's hand-out → response (it adds the scan and the",
+        "same clock for all; *invocation* is the Runtime API's hand-out → response (it adds the scan and the",
         "summary). *CPU/message* is the process's utime+stime over the broadcast (scan included) divided by N: unlike",
         "messages/s it hardly depends on what else the machine runs.",
-        "Concurrency: 64 for DBStreamProcessor (`FANOUT_CONCURRENCY`), the boto3 thread pool and the floor.",
+        "Concurrency: 64 for DBStreamProcessor (`FANOUT_CONCURRENCY`), the boto3 thread pool and the floors.",
         "",
         "| contender | N | runs | messages/s | send window | invocation | CPU/message | peak RSS | all delivered |",
         "|---|---:|---:|---:|---:|---:|---:|---:|:---:|",
     ]
     fnames = {"swift": "DBStreamProcessor (Swift)", "python-pool": "boto3, 64-thread pool",
-              "python-sequential": "boto3, sequential loop", "floor": "C floor (curl-multi, no signing)"}
-    for name in ("swift", "python-pool", "python-sequential", "floor"):
-        for n, r in sorted(f["fanout"][name].items()):
-            inv = "—" if name == "floor" else f"{r['invocationSeconds']:.2f} s"
+              "python-sequential": "boto3, sequential loop", "floor": "C floor (curl-multi, no signing)",
+              "floor-headers": "C floor + SigV4's header bytes (unsigned)"}
+    for name in ("swift", "python-pool", "python-sequential", "floor", "floor-headers"):
+        for n, r in sorted(f["fanout"].get(name, {}).items()):
+            inv = "—" if name.startswith("floor") else f"{r['invocationSeconds']:.2f} s"
             lines.append(f"| {fnames[name]} | {n:,} | {r['runs']} | {r['perSecond']:,.0f} | {r['sendSeconds']:.2f} s | {inv} | "
                          f"{r['cpuUsPerMessage']:.0f} µs | {r['peakRSSKB'] / 1024:.1f} MB | {'yes' if r['allOk'] else 'NO'} |")
     lines += ["", "Ratios (DBStreamProcessor over …):", ""]
     for n in sorted(d["fanoutVsFloor"]):
         seq = d["fanoutVsSequential"].get(n)
+        headers = d["fanoutVsHeaderFloor"].get(n)
         lines.append(f"- N = {n:,}: messages/s {d['fanoutVsFloor'][n] * 100:.0f} % of the floor (paired runs; CPU per message "
-                     f"{d['cpuVsFloor'][n]:.1f}× the floor's), {d['fanoutVsPool'][n]:.1f}× the 64-thread boto3 pool"
+                     f"{d['cpuVsFloor'][n]:.1f}× the floor's)"
+                     + (f", {headers * 100:.0f} % of the floor sending SigV4's header bytes" if headers else "")
+                     + f", {d['fanoutVsPool'][n]:.1f}× the 64-thread boto3 pool"
                      + (f", {seq:.1f}× the sequential boto3 loop" if seq else ""))
+    if d["headerFloorVsFloor"]:
+        lines += ["", "The floor with SigV4's header lines (`Host`, `X-Amz-Date`, `X-Amz-Security-Token` and an `Authorization` "
+                  "of the real length, sent unsigned) runs at " + ", ".join(
+                      f"{v * 100:.0f} % of the plain floor at {n:,}" for n, v in sorted(d["headerFloorVsFloor"].items()))
+                  + ": that is what those bytes alone cost libcurl, the kernel and the server, signing aside. Every signed "
+                  "request carries them (and a real Lambda session token is about 1 KB, not the bench's 19 bytes)."]
     fp = f["footprint"]
     lines += [
         "",
@@ -230,7 +244,9 @@ def summary(f):
     for n in sorted(d["fanoutVsFloor"]):
         fan = f["fanout"]
         seq = fan["python-sequential"].get(n)
-        out.append(f"fan-out {n}: swift {fan['swift'][n]['perSecond']:,.0f} msg/s, floor {fan['floor'][n]['perSecond']:,.0f}, "
+        out.append(f"fan-out {n}: swift {fan['swift'][n]['perSecond']:,.0f} msg/s, floor {fan['floor'][n]['perSecond']:,.0f} "
+                   f"({d['fanoutVsFloor'][n] * 100:.0f} %), floor with SigV4's header bytes "
+                   f"{fan.get('floor-headers', {}).get(n, {}).get('perSecond', float('nan')):,.0f}, "
                    f"pool {fan['python-pool'][n]['perSecond']:,.0f}"
                    + (f", sequential {seq['perSecond']:,.0f}" if seq else ""))
     out.append(f"footprint: zip {d['zipMB']:.2f} MB, peak RSS {d['rssMB']:.1f} MB at {d['big']:,}")

@@ -226,10 +226,21 @@ def fanout_once(runtime, proc, mgmt, count):
             "perSecond": count / window if window > 0 else 0.0, "body": body[:200].decode(errors="replace")}
 
 
-def floor_once(binaries, endpoint, mgmt, n):
+def signed_header_lines(endpoint, env):
+    """Header lines as long as the ones SigV4 makes DBStreamProcessor send to `endpoint` (with `env`'s key id,
+    token and region): Host, X-Amz-Date, X-Amz-Security-Token and Authorization with a dummy signature. The floor
+    sends them unsigned, to show what those bytes alone cost (docs/benchmarks.md)."""
+    host = endpoint.split("://", 1)[1].split("/", 1)[0]
+    scope = f"20261129/{env['AWS_REGION']}/execute-api/aws4_request"
+    return [f"Host: {host}", "X-Amz-Date: 20261129T120000Z", f"X-Amz-Security-Token: {env['AWS_SESSION_TOKEN']}",
+            f"Authorization: AWS4-HMAC-SHA256 Credential={env['AWS_ACCESS_KEY_ID']}/{scope}, "
+            f"SignedHeaders=host;x-amz-date;x-amz-security-token, Signature={'0' * 64}"]
+
+
+def floor_once(binaries, endpoint, mgmt, n, headers=()):
     """One run of the curl-multi floor sender (a fresh process: it has no warm state to keep)."""
     mgmt.stats(reset=True)
-    proc = subprocess.Popen([binaries["floor_fanout"], endpoint + "/%40connections", str(n), "64"],
+    proc = subprocess.Popen([binaries["floor_fanout"], endpoint + "/%40connections", str(n), "64", *headers],
                             stdout=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(proc.pid, 0)
     out = json.loads(proc.stdout.read() or "{}")
@@ -249,13 +260,14 @@ def median_run(runs, n):
 
 
 def measure_fanout(contenders, binaries, sizes, repeats, sequential_max):
-    """Each function process serves a warm-up broadcast, then timed ones, per size. The floor runs alternate
-    with DBStreamProcessor's (same moment, same machine load); the ratio is the median of the pairs' ratios."""
+    """Each function process serves a warm-up broadcast, then timed ones, per size. The floor's runs (plain, and
+    with SigV4's header bytes) alternate with DBStreamProcessor's (same moment, same machine load); each ratio is
+    the median of the runs' ratios. `repeats` maps a contender to its number of timed runs."""
     mgmt = LoopbackAPI(binaries["loopback_api"], 1000)
     endpoint = mgmt.url + "/bench"
     standin = {n: DynamoDBStandIn(n) for n in sizes}
-    results = {"floor": {}}
-    pair_ratios = {}
+    results = {"floor": {}, "floor-headers": {}}
+    pair_ratios, header_ratios = {}, {}
     try:
         for contender in contenders:
             rows = {}
@@ -267,11 +279,13 @@ def measure_fanout(contenders, binaries, sizes, repeats, sequential_max):
                                                  "FANOUT_CONCURRENCY": "64"})
                 try:
                     fanout_once(runtime, proc, mgmt, n)  # warm-up: connections, code paths
-                    runs, floors = [], []
-                    for _ in range(1 if contender.name == "python-sequential" else repeats):
+                    runs, floors, header_floors = [], [], []
+                    headers = signed_header_lines(endpoint, contender.env)
+                    for _ in range(repeats[contender.name]):
                         runs.append(fanout_once(runtime, proc, mgmt, n))
                         if contender.name == "swift":
                             floors.append(floor_once(binaries, endpoint, mgmt, n))
+                            header_floors.append(floor_once(binaries, endpoint, mgmt, n, headers))
                     rss = peak_rss_kb(proc.pid)
                 finally:
                     proc.kill()
@@ -281,8 +295,11 @@ def measure_fanout(contenders, binaries, sizes, repeats, sequential_max):
                 rows[n]["peakRSSKB"] = rss
                 if floors:
                     results["floor"][n] = median_run(floors, n)
+                    results["floor-headers"][n] = median_run(header_floors, n)
                     pair_ratios[n] = statistics.median(a["perSecond"] / b["perSecond"] for a, b in zip(runs, floors))
-                    log(f"  fan-out floor {n}: {results['floor'][n]['perSecond']:.0f} msg/s")
+                    header_ratios[n] = statistics.median(a["perSecond"] / b["perSecond"] for a, b in zip(runs, header_floors))
+                    log(f"  fan-out floor {n}: {results['floor'][n]['perSecond']:.0f} msg/s, with SigV4's header bytes "
+                        f"{results['floor-headers'][n]['perSecond']:.0f} msg/s")
                 log(f"  fan-out {contender.name} {n}: {rows[n]['perSecond']:.0f} msg/s, "
                     f"{rows[n]['cpuUsPerMessage']:.0f} us CPU/msg, rss {rss} KB, ok {rows[n]['allOk']}")
             results[contender.name] = rows
@@ -291,6 +308,7 @@ def measure_fanout(contenders, binaries, sizes, repeats, sequential_max):
         for s in standin.values():
             s.close()
     results["pairRatios"] = pair_ratios
+    results["headerPairRatios"] = header_ratios
     return results
 
 
@@ -389,7 +407,10 @@ def main():
     contenders = [Contender("swift", [processor], env),
                   Contender("python-pool", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="fanout_pool")),
                   Contender("python-sequential", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="fanout_sequential"))]
-    figures["fanout"] = measure_fanout(contenders, binaries, [1000, 10000], 2 if quick else 5, 1000 if quick else 10000)
+    # DBStreamProcessor and the floors alternate 9 times: the send rates follow the shared machine's load from
+    # second to second, and the median of 9 paired ratios is steadier than one of 5.
+    repeats = {"swift": 2 if quick else 9, "python-pool": 2 if quick else 3, "python-sequential": 1}
+    figures["fanout"] = measure_fanout(contenders, binaries, [1000, 10000], repeats, 1000 if quick else 10000)
 
     figures["footprint"] = measure_footprint(args.bin)
     figures["seconds"] = time.monotonic() - started

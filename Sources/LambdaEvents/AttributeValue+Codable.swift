@@ -19,18 +19,30 @@ extension AttributeValue: Codable {
     /// Decodes `{"<type>": <value>}`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: MemberKey.self)
-        var present: [MemberKey] = []
-        for key in container.allKeys where try !container.decodeNil(forKey: key) {
-            present.append(key)
-        }
-        present.sort { $0.stringValue < $1.stringValue }
-        let known = TypeKey.allCases.map(\.rawValue).joined(separator: ", ")
-        if let unknown = present.first(where: { TypeKey(rawValue: $0.stringValue) == nil }) {
-            throw Self.corrupted(decoder, "attribute value has unknown type member \"\(unknown.stringValue)\" (known: \(known))")
-        }
-        guard present.count == 1, let key = present.first, let type = TypeKey(rawValue: key.stringValue) else {
-            let found = present.isEmpty ? "none" : "\(present.count): " + present.map(\.stringValue).joined(separator: ", ")
-            throw Self.corrupted(decoder, "attribute value needs exactly one non-null type member (\(known)); found \(found)")
+        let keys = container.allKeys
+        let key: MemberKey
+        let type: TypeKey
+        // The usual case, checked without building anything: one member, a known type, not null. A Scan of
+        // thousands of items decodes thousands of these (docs/benchmarks.md).
+        if keys.count == 1, let only = TypeKey(rawValue: keys[0].stringValue), try !container.decodeNil(forKey: keys[0]) {
+            key = keys[0]
+            type = only
+        } else {
+            var present: [MemberKey] = []
+            for key in keys where try !container.decodeNil(forKey: key) {
+                present.append(key)
+            }
+            present.sort { $0.stringValue < $1.stringValue }
+            let known = TypeKey.allCases.map(\.rawValue).joined(separator: ", ")
+            if let unknown = present.first(where: { TypeKey(rawValue: $0.stringValue) == nil }) {
+                throw Self.corrupted(decoder, "attribute value has unknown type member \"\(unknown.stringValue)\" (known: \(known))")
+            }
+            guard present.count == 1, let first = present.first, let only = TypeKey(rawValue: first.stringValue) else {
+                let found = present.isEmpty ? "none" : "\(present.count): " + present.map(\.stringValue).joined(separator: ", ")
+                throw Self.corrupted(decoder, "attribute value needs exactly one non-null type member (\(known)); found \(found)")
+            }
+            key = first
+            type = only
         }
         switch type {
         case .string:

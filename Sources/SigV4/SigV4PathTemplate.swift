@@ -46,7 +46,7 @@ public final class SigV4PathTemplate {
     private var stringToSign: [UInt8] = []
     private var authorization: [UInt8] = []
     /// The day's key, its HMAC pads and the Authorization prefix up to `Signature=`, remade at 00:00 UTC.
-    private var day: (key: SigV4Signer.SigningKey, pads: HMACPads, scope: [UInt8], prefix: [UInt8])?
+    private var day: (day: [UInt8], pads: HMACPads, scope: [UInt8], prefix: [UInt8])?
     /// The last second signed and its `X-Amz-Date` value (a fan-out signs thousands of requests a second).
     private var second: (epoch: Int64, date: AMZDate, string: String)?
 
@@ -170,9 +170,10 @@ public final class SigV4PathTemplate {
         return (amzDate, amzDate.dateTimeString)
     }
 
-    /// The signing key for the day of `date`, with its pads and Authorization prefix.
+    /// The signing key for the day of `date`, with its pads and Authorization prefix. The template's
+    /// signer never changes, so only the day is compared.
     private func key(for date: AMZDate) -> (pads: HMACPads, scope: [UInt8], prefix: [UInt8]) {
-        if let day, day.key.isValid(for: signer, day: date.date) { return (day.pads, day.scope, day.prefix) }
+        if let day, day.day.elementsEqual(date.date) { return (day.pads, day.scope, day.prefix) }
         let key = SigV4Signer.SigningKey(signer: signer, day: date.date)
         var scope: [UInt8] = []
         signer.appendScope(date: date, to: &scope)
@@ -183,7 +184,7 @@ public final class SigV4PathTemplate {
         prefix.append(contentsOf: signedHeaders)
         prefix.append(contentsOf: ", Signature=".utf8)
         let pads = HMACPads(key: key.bytes)
-        day = (key, pads, scope, prefix)
+        day = (Array(date.date), pads, scope, prefix)
         return (pads, scope, prefix)
     }
 }

@@ -46,6 +46,22 @@ struct HTTPClientPoolTemplateTests {
         }
     }
 
+    @Test func noBodySizeMakesCurlWaitFor100Continue() throws {
+        let pool = try HTTPClientPool(maxInFlight: 2)
+        for size in [0, 1_024, 1_025, 70_000] {
+            var echo: Echo?
+            pool.run([0], template: HTTPRequestTemplate(method: .post, body: pattern(size, seed: size)), deadline: nil) { _ in
+                HTTPRequestTemplate.Attempt(url: server.url("/echo"), timeout: .seconds(10))
+            } onResult: { _, result, _ in
+                echo = try? Echo(result.get())
+                return .done
+            }
+            #expect(echo?.bodyBytes == pattern(size, seed: size), "size \(size)")
+            #expect(echo?.values("expect") == [], "size \(size)")
+            #expect(echo?.values("content-type") == [], "size \(size)")
+        }
+    }
+
     @Test func failuresCarryTheirHeadersAndRetriesMakeANewAttempt() throws {
         let pool = try HTTPClientPool(maxInFlight: 2)
         let key = UUID().uuidString

@@ -1,12 +1,14 @@
 import LambdaEvents
 
 /// One page of a Scan: at most 1 MB of items (or `pageLimit` items).
-public struct ScanPage: Sendable {
+public struct ScanPage<Item> {
     /// The items of this page.
-    public var items: [DynamoDBItem]
+    public var items: [Item]
     /// Where the next page starts; nil on the last page.
     public var lastEvaluatedKey: DynamoDBItem?
 }
+
+extension ScanPage: Sendable where Item: Sendable {}
 
 /// A whole-table Scan that follows `LastEvaluatedKey` to the end, one request per page, lazily.
 /// See https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.Pagination
@@ -14,7 +16,10 @@ public struct ScanPage: Sendable {
 /// Iterating yields `.success(page)` for each page; a failed request (after the client's retries)
 /// yields one `.failure` and ends the iteration. `allItems()` collects everything or throws.
 /// Each iteration scans afresh. Bound to its client's thread.
-public struct ScanSequence: Sequence {
+///
+/// `Item` is `DynamoDBItem` unless the caller asked for its own `Decodable` row type, decoded straight from
+/// each item's JSON (`scan(table:projection:names:pageLimit:deadline:as:)`).
+public struct ScanSequence<Item: Decodable>: Sequence {
     let client: DynamoDBClient
     let input: ScanInput
     let deadline: ContinuousClock.Instant?
@@ -26,8 +31,8 @@ public struct ScanSequence: Sequence {
 
     /// Every item of every page, in order.
     /// - Throws: the first failure; nothing partial is returned.
-    public func allItems() throws(AWSClientError) -> [DynamoDBItem] {
-        var items: [DynamoDBItem] = []
+    public func allItems() throws(AWSClientError) -> [Item] {
+        var items: [Item] = []
         for page in self {
             items += try page.get().items
         }
@@ -45,12 +50,12 @@ public struct ScanSequence: Sequence {
         }
 
         /// Fetches the next page; nil after the last page or after a failure.
-        public mutating func next() -> Result<ScanPage, AWSClientError>? {
+        public mutating func next() -> Result<ScanPage<Item>, AWSClientError>? {
             guard !finished else { return nil }
             var input = sequence.input
             input.exclusiveStartKey = nextStart
             do {
-                let output = try sequence.client.call("Scan", input, deadline: sequence.deadline, as: ScanOutput.self)
+                let output = try sequence.client.call("Scan", input, deadline: sequence.deadline, as: ScanOutput<Item>.self)
                 nextStart = output.lastEvaluatedKey.flatMap { $0.isEmpty ? nil : $0 }
                 finished = nextStart == nil
                 return .success(ScanPage(items: output.items ?? [], lastEvaluatedKey: nextStart))
@@ -72,7 +77,17 @@ extension DynamoDBClient {
     public func scan(
         table: String, projection: String? = nil, names: [String: String] = [:], pageLimit: Int? = nil,
         deadline: ContinuousClock.Instant? = nil
-    ) -> ScanSequence {
+    ) -> ScanSequence<DynamoDBItem> {
+        scan(table: table, projection: projection, names: names, pageLimit: pageLimit, deadline: deadline, as: DynamoDBItem.self)
+    }
+
+    /// `scan(table:projection:names:pageLimit:deadline:)` with each item decoded as `Item` (its `init(from:)`
+    /// sees the item's attributes as keys, each value an attribute value object such as `{"S":"abc"}`).
+    /// For large scans of a known shape: decoding into a struct skips building a dictionary per item.
+    public func scan<Item: Decodable>(
+        table: String, projection: String? = nil, names: [String: String] = [:], pageLimit: Int? = nil,
+        deadline: ContinuousClock.Instant? = nil, as itemType: Item.Type
+    ) -> ScanSequence<Item> {
         ScanSequence(
             client: self,
             input: ScanInput(
@@ -97,8 +112,8 @@ struct ScanInput: Encodable {
 }
 
 /// Scan's answer.
-struct ScanOutput: Decodable {
-    var items: [DynamoDBItem]?
+struct ScanOutput<Item: Decodable>: Decodable {
+    var items: [Item]?
     var lastEvaluatedKey: DynamoDBItem?
     enum CodingKeys: String, CodingKey { case items = "Items", lastEvaluatedKey = "LastEvaluatedKey" }
 }

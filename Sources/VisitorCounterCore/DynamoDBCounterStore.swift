@@ -119,12 +119,9 @@ public final class DynamoDBCounterStore: CounterStore {
 
     public func connections(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> [StoredConnection] {
         do {
-            return try client.scan(table: connectionsTable, projection: "connectionId, connectedAt", deadline: deadline)
+            return try client.scan(table: connectionsTable, projection: "connectionId, connectedAt", deadline: deadline, as: ConnectionRow.self)
                 .allItems()
-                .compactMap { item in
-                    guard let id = item["connectionId"]?.stringValue else { return nil }
-                    return StoredConnection(connectionId: id, connectedAt: item["connectedAt"]?.int64Value)
-                }
+                .compactMap(\.stored)
         } catch {
             throw Self.storageError("scan the connections", error)
         }

@@ -151,6 +151,33 @@ import Testing
         #expect(throws: AWSClientError.self) { try pages[1].get() }
     }
 
+    @Test func scanDecodesItemsIntoTheCallersTypeAcrossPages() throws {
+        struct Row: Decodable, Equatable {
+            let id: String
+            init(id: String) { self.id = id }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: AnyKey.self)
+                guard case .string(let id) = try container.decode(AttributeValue.self, forKey: AnyKey("id")) else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "id is not S"))
+                }
+                self.id = id
+            }
+        }
+        let transport = FakeTransport([
+            response(200, #"{"Items":[{"id":{"S":"a"},"n":{"N":"1"}},{"id":{"S":"b"}}],"LastEvaluatedKey":{"id":{"S":"b"}}}"#),
+            response(200, #"{"Items":[{"id":{"S":"c"}}],"Count":1}"#),
+        ])
+        let rows = try client(transport).scan(table: "T", pageLimit: 2, as: Row.self).allItems()
+        #expect(rows == [Row(id: "a"), Row(id: "b"), Row(id: "c")])
+        let start = try #require(try transport.json(1)["ExclusiveStartKey"] as? [String: Any])
+        #expect((start["id"] as? [String: String])?["S"] == "b")
+
+        // An item the type cannot read fails the scan with a decoding error, as a malformed item does.
+        let bad = FakeTransport([response(200, #"{"Items":[{"id":{"N":"1"}}]}"#)])
+        let error = #expect(throws: AWSClientError.self) { try client(bad).scan(table: "T", as: Row.self).allItems() }
+        #expect(error?.code == .decoding)
+    }
+
     @Test func transactionEncodingAndCancellation() throws {
         let transport = FakeTransport([
             response(
@@ -218,4 +245,13 @@ import Testing
             try DynamoDBClient(configuration: configuration, retryPolicy: .none, transport: FakeTransport([]))
         }
     }
+}
+
+/// A coding key for any attribute name.
+struct AnyKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ name: String) { stringValue = name }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
 }

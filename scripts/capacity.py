@@ -39,7 +39,8 @@ def parse_args():
     a("--dynamodb-ms", type=float, default=8.0, help="round trip of one DynamoDB call from Lambda (same region)")
     a("--management-api-ms", type=float, default=15.0, help="round trip of one @connections POST from Lambda")
     a("--connection-item-bytes", type=int, default=110, help="ConnectionIDs item size (id, connectedAt, visitId, expiresAt)")
-    a("--scan-cpu-us-per-item", type=float, default=10.0, help="decoding one scanned item (bench profile)")
+    a("--scan-cpu-us-per-item", type=float, default=6.5,
+      help="decoding one scanned item (perf profile of the typed Scan decode, bench/history.md round 2)")
     a("--message-cpu-us", type=float, default=None, help="CPU of one fan-out message at 1 vCPU (default: bench figures, else 55)")
     a("--connect-cpu-ms", type=float, default=None, help="CPU of one warm $connect at 1 vCPU (default: bench figures, else 0.5)")
     # limits (AWS service quotas, defaults)

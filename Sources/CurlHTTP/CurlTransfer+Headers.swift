@@ -46,15 +46,16 @@ extension CurlTransfer {
     /// The value of a `Content-Length` line (any case, optional spaces), or nil for any other line or a
     /// value that is not a plain decimal number.
     static func contentLength(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
-        let name = "content-length:".utf8
-        guard line.count > name.count else { return nil }
-        for (index, expected) in name.enumerated() {
+        // Most lines are something else: the first byte settles it without touching the rest.
+        guard line.count > 15, line[0] | 0x20 == UInt8(ascii: "c") else { return nil }
+        let name: StaticString = "content-length:"
+        for index in 1..<15 {
             let byte = line[index]
-            guard (byte &- 65 < 26 ? byte | 0x20 : byte) == expected else { return nil }
+            guard (byte &- 65 < 26 ? byte | 0x20 : byte) == name.utf8Start[index] else { return nil }
         }
         var value = 0
         var digits = 0
-        for byte in line[name.count...] {
+        for byte in line[15...] {
             switch byte {
             case 0x30...0x39:
                 guard digits < 15 else { return nil }

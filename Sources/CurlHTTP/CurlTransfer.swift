@@ -214,14 +214,17 @@ final class CurlTransfer {
 
 private func curlWriteBody(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     guard let data, let context else { return 0 }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-    transfer.appendBody(UnsafeRawBufferPointer(start: data, count: size * count))
+    // The transfer outlives every callback of its own perform: borrowed, without a retain per call.
+    Unmanaged<CurlTransfer>.fromOpaque(context)._withUnsafeGuaranteedRef {
+        $0.appendBody(UnsafeRawBufferPointer(start: data, count: size * count))
+    }
     return size * count
 }
 
 private func curlWriteHeader(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?) -> Int {
     guard let data, let context else { return 0 }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-    transfer.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+    Unmanaged<CurlTransfer>.fromOpaque(context)._withUnsafeGuaranteedRef {
+        $0.appendHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+    }
     return size * count
 }

@@ -124,7 +124,8 @@ if !coreOnly {
             path: "Tests/RobustnessTests/Processes",
             swiftSettings: strict
         ),
-        // The gateway's pure parts (event shapes, filters, signature checks); the stack itself is tested
+        // The gateway's pure parts (event shapes, filters, signature checks, the stream poller against a fake
+        // stream); the stack itself is tested
         // end to end by tests/test_local_stack.py and tests/test_page_e2e.py.
         .testTarget(
             name: "LocalGatewayTests",

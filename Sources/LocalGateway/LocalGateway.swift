@@ -38,7 +38,8 @@ struct LocalGateway {
             throw error
         }
         let poller = StreamPoller(mapping: tables.stream, function: processor)
-        poller.start { try settings.makeSource() }
+        // Before the server is ready: visits from then on must reach the stream's reader.
+        await poller.start { try settings.makeSource() }
         defer { poller.stop() }
         do {
             try await makeApplication(updater: updater).runService()

@@ -13,7 +13,7 @@ import Synchronization
 /// repeated visit — and would even deliver the cancelled transaction's update.
 final class StreamPoller: Sendable {
     let mapping: TablesConfiguration.StreamMapping
-    let function: HostedFunction
+    let function: any StreamBatchTarget
     private let filter: EventFilter
     private let stopped = Mutex(false)
     /// The pause between polls of a quiet stream (Lambda polls DynamoDB streams 4 times a second).
@@ -21,23 +21,45 @@ final class StreamPoller: Sendable {
     /// How often the stream is described again to find new shards.
     static let shardRefreshInterval = 10.0
 
-    init(mapping: TablesConfiguration.StreamMapping, function: HostedFunction) {
+    init(mapping: TablesConfiguration.StreamMapping, function: any StreamBatchTarget) {
         self.mapping = mapping
         self.function = function
         filter = EventFilter(patterns: mapping.filters)
     }
 
-    /// Starts polling on a new thread with a source made there (a source belongs to one thread).
-    func start(makeSource: @escaping @Sendable () throws -> any StreamSource) {
-        let thread = Thread { [self] in
-            do {
-                try run(makeSource())
-            } catch {
-                GatewayLog.line("stream poller stopped: \(error)")
+    /// Starts polling on a new thread with a source made there (a source belongs to one thread), and
+    /// returns once the poller has taken its starting position in the stream (LATEST, as a mapping does when
+    /// it is created) or failed its first try, which it then keeps retrying. So everything written after
+    /// `start` returns is delivered: the gateway only says it is ready after this, and a visit in the moment
+    /// before the poller had read the stream's end would otherwise never be broadcast.
+    func start(makeSource: @escaping @Sendable () throws -> any StreamSource) async {
+        let positioned = Signal()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            positioned.arm(continuation)
+            let thread = Thread { [self] in
+                do {
+                    try run(makeSource(), positioned: positioned.fire)
+                } catch {
+                    GatewayLog.line("stream poller stopped: \(error)")
+                }
+                positioned.fire()
             }
+            thread.name = "stream-poller"
+            thread.start()
         }
-        thread.name = "stream-poller"
-        thread.start()
+    }
+
+    /// Resumes a waiting `start` once, from whichever thread fires first.
+    private final class Signal: Sendable {
+        private let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
+
+        func arm(_ waiting: CheckedContinuation<Void, Never>) {
+            continuation.withLock { $0 = waiting }
+        }
+
+        func fire() {
+            continuation.withLock { $0.take() }?.resume()
+        }
     }
 
     /// Asks the poller to stop after the current poll.
@@ -45,13 +67,17 @@ final class StreamPoller: Sendable {
 
     private var isStopped: Bool { stopped.withLock { $0 } }
 
-    private func run(_ source: any StreamSource) throws {
+    /// Polls until stopped; calls `positioned` after the first attempt to take the starting position.
+    private func run(_ source: any StreamSource, positioned: () -> Void) throws {
         var reader: ShardReader?
         var pending: [JSONValue] = []
         var batchStarted: Date?
         while !isStopped {
             do {
-                if reader == nil { reader = try ShardReader(source: source, table: mapping.table) }
+                if reader == nil {
+                    defer { positioned() }
+                    reader = try ShardReader(source: source, table: mapping.table)
+                }
                 for record in try reader?.poll() ?? [] where filter.allows(record) { pending.append(record) }
             } catch {
                 GatewayLog.line("stream poll failed: \(error)")

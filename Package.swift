@@ -125,8 +125,7 @@ if !coreOnly {
             swiftSettings: strict
         ),
         // The gateway's pure parts (event shapes, filters, signature checks, the stream poller against a fake
-        // stream); the stack itself is tested
-        // end to end by tests/test_local_stack.py and tests/test_page_e2e.py.
+        // stream); the stack itself is tested end to end by tests/test_local_stack.py and tests/test_page_e2e.py.
         .testTarget(
             name: "LocalGatewayTests",
             dependencies: ["LocalGateway", "LambdaEvents", "SigV4", .product(name: "HTTPTypes", package: "swift-http-types")],

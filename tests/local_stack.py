@@ -4,12 +4,14 @@ LocalGateway binary with the real DBUpdater and DBStreamProcessor behind it, on 
 The binaries must be built (`swift build`, as scripts/test.sh does before pytest). Everything started
 here is stopped by `close()`, also when a test fails.
 """
+import contextlib
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -152,3 +154,21 @@ def wait_until(predicate, timeout, interval=0.1, message="condition"):
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+
+
+@contextlib.contextmanager
+def running_stack(name, extra_args=()):
+    """moto and a started gateway (named `name` in test-artifacts) with the tables file in a temporary
+    directory; yields (moto, gateway) and stops both, and removes the directory, however the block ends."""
+    moto = Moto()
+    workdir = tempfile.TemporaryDirectory()
+    gateway = None
+    try:
+        gateway = Gateway(moto, free_port(), bin_path(), tables_file(workdir.name), name=name,
+                          extra_args=list(extra_args)).start()
+        yield moto, gateway
+    finally:
+        if gateway:
+            gateway.stop()
+        moto.close()
+        workdir.cleanup()

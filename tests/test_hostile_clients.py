@@ -9,14 +9,13 @@ import json
 import secrets
 import statistics
 import sys
-import tempfile
 import time
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from local_stack import ARTIFACTS, ROOT, Gateway, Moto, bin_path, free_port, tables_file, wait_until
+from local_stack import ARTIFACTS, ROOT, running_stack, wait_until
 
 sys.path.insert(0, str(ROOT / "scripts"))
 from soak import FD_SLACK, connection_count, processes, visits_in_table  # noqa: E402
@@ -26,19 +25,9 @@ ALLOWED = "https://allowed.example"
 
 @pytest.fixture(scope="module")
 def stack():
-    moto = Moto()
-    workdir = tempfile.TemporaryDirectory()
-    gateway = None
-    try:
-        gateway = Gateway(moto, free_port(), bin_path(), tables_file(workdir.name), name="gateway-hostile",
-                          extra_args=["--instances", "2", "--allowed-origins", ALLOWED]).start()
+    with running_stack("gateway-hostile", ["--instances", "2", "--allowed-origins", ALLOWED]) as (moto, gateway):
         wait_until(lambda: len(processes(gateway.process.pid)) == 4, 30, message="the function processes")
         yield moto, gateway
-    finally:
-        if gateway:
-            gateway.stop()
-        moto.close()
-        workdir.cleanup()
 
 
 def table_state(moto):

@@ -4,7 +4,6 @@ import asyncio
 import json
 import secrets
 import subprocess
-import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,23 +15,13 @@ from botocore.credentials import Credentials
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from local_stack import Gateway, Moto, bin_path, free_port, tables_file, wait_until
+from local_stack import Gateway, free_port, running_stack, wait_until
 
 
 @pytest.fixture(scope="module")
 def stack():
-    moto = Moto()
-    workdir = tempfile.TemporaryDirectory()
-    gateway = None
-    try:
-        gateway = Gateway(moto, free_port(), bin_path(), tables_file(workdir.name), name="gateway-local-stack",
-                          extra_args=["--instances", "2"]).start()
-        yield moto, gateway
-    finally:
-        if gateway:
-            gateway.stop()
-        moto.close()
-        workdir.cleanup()
+    with running_stack("gateway-local-stack", ["--instances", "2"]) as running:
+        yield running
 
 
 def visits_in_table(moto):

@@ -4,7 +4,6 @@ page opens, survives a gateway restart, and a screenshot of the page in test-art
 import os
 import re
 import struct
-import tempfile
 import zlib
 
 import pytest
@@ -12,7 +11,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from local_stack import ARTIFACTS, Gateway, Moto, bin_path, free_port, tables_file, wait_until
+from local_stack import ARTIFACTS, running_stack, wait_until
 
 os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download a driver
 
@@ -27,17 +26,8 @@ def browser():
 
 @pytest.fixture(scope="module")
 def stack():
-    moto = Moto()
-    workdir = tempfile.TemporaryDirectory()
-    gateway = None
-    try:
-        gateway = Gateway(moto, free_port(), bin_path(), tables_file(workdir.name), name="gateway-page").start()
-        yield moto, gateway
-    finally:
-        if gateway:
-            gateway.stop()
-        moto.close()
-        workdir.cleanup()
+    with running_stack("gateway-page") as running:
+        yield running
 
 
 @pytest.fixture

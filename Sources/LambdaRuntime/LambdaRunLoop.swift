@@ -31,7 +31,7 @@ final class LambdaRunLoop<Client: RuntimeAPIClient> {
         handler: any InvocationHandling,
         logger: LambdaLogger,
         retryPolicy: RetryPolicy = RetryPolicy(),
-        setEnvironment: @escaping (String, String?) -> Void = ProcessGlue.setEnvironment,
+        setEnvironment: @escaping (String, String?) -> Void = OwnedEnvironment().set,
         sleep: @escaping (Duration) -> Void = ProcessGlue.sleep,
         now: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {

@@ -13,15 +13,6 @@ enum ProcessGlue {
         getenv(name).map { String(cString: $0) }
     }
 
-    /// Sets (or, for nil, removes) an environment variable for this process.
-    static func setEnvironment(_ name: String, _ value: String?) {
-        if let value {
-            setenv(name, value, 1)
-        } else {
-            unsetenv(name)
-        }
-    }
-
     /// Writes all bytes to a file descriptor with `write(2)`, unbuffered: Lambda captures stdout through a
     /// pipe, where stdio would hold lines back until its buffer fills.
     static func write(_ bytes: [UInt8], to descriptor: Int32) {

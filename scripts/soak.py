@@ -121,15 +121,7 @@ class LoadMoto(Moto):
     """scripts/moto_server.py, run by this script with `patch_moto_transactions` applied."""
 
     def __init__(self):
-        self.process = subprocess.Popen([sys.executable, __file__, "--serve-moto"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        line = self.process.stdout.readline()
-        if not line:
-            raise RuntimeError("moto_server.py exited before printing its credentials")
-        self.info = json.loads(line)
-        self.endpoint = self.info["endpoint"]
-        self.region = self.info["region"]
-        self.credentials = self.info["session"]
+        super().__init__([sys.executable, __file__, "--serve-moto"])
 
 
 @dataclass

@@ -51,10 +51,12 @@ def tables_file(directory):
 
 
 class Moto:
-    """scripts/moto_server.py on a free port; stops when its stdin closes."""
+    """scripts/moto_server.py on a free port; stops when its stdin closes. `command` runs another server
+    that prints the same credentials line (scripts/soak.py's patched moto)."""
 
-    def __init__(self):
-        self.process = subprocess.Popen([PYTHON, str(ROOT / "scripts/moto_server.py")], stdin=subprocess.PIPE,
+    def __init__(self, command=None):
+        command = command or [PYTHON, str(ROOT / "scripts/moto_server.py")]
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
         if not line:

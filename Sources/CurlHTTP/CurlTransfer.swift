@@ -67,16 +67,20 @@ final class CurlTransfer {
         try check(vc_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.map { max(1, $0.milliseconds) } ?? 0), "timeout")
         if let body = try configureMethod(request.method, body: request.body) { requestBody = body }
 
-        for field in request.headers {
-            // "Name;" is curl's way to send a header with an empty value ("Name:" would remove it).
-            appendHeader(field.value.isEmpty ? "\(field.name);" : "\(field.name): \(field.value)")
-        }
-        // curl would add `Expect: 100-continue` (a round trip) and a form content type; neither is wanted.
-        appendHeader("Expect:")
-        if request.headers["content-type"] == nil {
-            appendHeader("Content-Type:")
-        }
+        for line in Self.headerLines(request.headers, bodyCount: request.body.count) { appendHeader(line) }
         try check(vc_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "headers")
+    }
+
+    /// The custom header lines for curl: `Name: value` per field (`Name;`, curl's form for an empty value,
+    /// as `Name:` would remove the field), then the lines that stop curl adding what is not wanted: `Expect:`
+    /// for a body over 1 KiB (curl would add `Expect: 100-continue`, a round trip, from 1 KiB in old versions
+    /// and 1 MiB in newer ones; below that no line is needed, and curl searches every custom line for a dozen
+    /// names on each request) and `Content-Type:` unless the fields set one (curl would send a form type).
+    static func headerLines(_ headers: HTTPHeaders, bodyCount: Int) -> [String] {
+        var lines = headers.fields.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
+        if bodyCount > 1024 { lines.append("Expect:") }
+        if headers["content-type"] == nil { lines.append("Content-Type:") }
+        return lines
     }
 
     /// Fails with an `.invalidRequest` error naming `what` when curl refused an option.

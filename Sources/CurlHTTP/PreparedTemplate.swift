@@ -11,7 +11,7 @@ final class PreparedTemplate {
     /// A copy of the body at a stable address (curl reads it while transfers run), at least 1 byte.
     let body: UnsafeMutableRawBufferPointer
     let bodyCount: Int
-    /// The fixed lines, ending with `Expect:` for a body over 1 KiB and `Content-Type:` unless the template sets one.
+    /// The fixed lines (`CurlTransfer.headerLines`).
     private(set) var fixedLines: UnsafeMutablePointer<curl_slist>?
 
     /// - Throws: `.invalidRequest` for a header field curl would send differently from what was meant.
@@ -23,13 +23,7 @@ final class PreparedTemplate {
         bodyCount = template.body.count
         body = .allocate(byteCount: max(1, template.body.count), alignment: 1)
         template.body.withUnsafeBytes { body.copyMemory(from: $0) }
-        var lines = template.headers.fields.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
-        // curl would add `Expect: 100-continue` (a round trip) to a body over 1 KiB (1 MiB in newer
-        // versions) and a form content type; neither is wanted. Below that, no `Expect:` line is needed,
-        // and every custom line is searched for a dozen names on each request.
-        if template.body.count > 1024 { lines.append("Expect:") }
-        if template.headers["content-type"] == nil { lines.append("Content-Type:") }
-        for line in lines {
+        for line in CurlTransfer.headerLines(template.headers, bodyCount: template.body.count) {
             guard let list = vc_slist_append(fixedLines, line) else {
                 if let fixedLines { vc_slist_free_all(fixedLines) }
                 body.deallocate()

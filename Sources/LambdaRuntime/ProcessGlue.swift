@@ -6,7 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// The few process-level calls the runtime makes, in one place (libc, no Foundation).
+/// The few process-level calls the runtime makes, in one place (libc, no Foundation); the per-invocation
+/// environment writes are `OwnedEnvironment`'s.
 enum ProcessGlue {
     /// The value of an environment variable, or nil.
     static func environment(_ name: String) -> String? {

@@ -26,14 +26,13 @@ enum Digest {
 
     /// HMAC-SHA256 of `data` under `key` (RFC 2104), as used at every step of the SigV4 key derivation.
     static func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
-        var block = key.count > blockSize ? sha256(key) : key
-        block += [UInt8](repeating: 0, count: blockSize - block.count)
+        let pads = HMACPads(key: key)
         let inner = digest { update in
-            update(block.map { $0 ^ 0x36 })
+            update(pads.inner)
             update(data)
         }
         return digest { update in
-            update(block.map { $0 ^ 0x5C })
+            update(pads.outer)
             update(inner)
         }
     }

@@ -45,16 +45,16 @@ public final class SigV4PathTemplate {
     private var canonical: [UInt8] = []
     private var stringToSign: [UInt8] = []
     private var authorization: [UInt8] = []
-    /// The day's key, its HMAC pads and the Authorization prefix up to `Signature=`, remade at 00:00 UTC.
-    private var day: (day: [UInt8], pads: HMACPads, scope: [UInt8], prefix: [UInt8])?
+    /// The day, its signing key's HMAC pads and the Authorization prefix up to `Signature=`, remade at 00:00 UTC.
+    private var day: (day: [UInt8], pads: HMACPads, prefix: [UInt8])?
     /// The last second signed and its `X-Amz-Date` value (a fan-out signs thousands of requests a second).
     private var second: (epoch: Int64, date: AMZDate, string: String)?
 
     /// Prepares the template, or returns nil when `baseURL` is not an absolute, percent-encoded http(s)
     /// URL whose path ends with `/` and has no query or fragment.
     /// - Parameters:
-    ///   - headers: fields sent with every request. `Authorization`, `X-Amz-Date` and
-    ///     `X-Amz-Security-Token` are dropped (the template adds its own), as `sign` replaces them.
+    ///   - headers: fields sent with every request. `Authorization`, `X-Amz-Date` and (when the
+    ///     credentials have a token) `X-Amz-Security-Token` are dropped for the template's own, as `sign` replaces them.
     ///   - body: the body of every request.
     public init?(
         signer: SigV4Signer, method: String, baseURL: String, headers: [(name: String, value: String)] = [], body: [UInt8]
@@ -69,12 +69,8 @@ public final class SigV4PathTemplate {
         normalizePath = signer.normalizePath
 
         // The fields as `sign` would leave them, with a placeholder date whose line is then cut out.
-        let token = signer.credentials.effectiveSessionToken
-        var fields = request.headers.filter { header in
-            !(ASCII.equalsIgnoringCase(header.name, "authorization") || ASCII.equalsIgnoringCase(header.name, "x-amz-date")
-                || ASCII.equalsIgnoringCase(header.name, "x-amz-security-token"))
-        }
-        if let token { fields.append((name: "X-Amz-Security-Token", value: token)) }
+        var fields = signer.removingSigningFields(request.headers)
+        if let token = signer.credentials.effectiveSessionToken { fields.append((name: "X-Amz-Security-Token", value: token)) }
         fixedHeaders = fields
         fields.append((name: "X-Amz-Date", value: "00000000T000000Z"))
         let headers = CanonicalHeaders(fields)
@@ -125,18 +121,11 @@ public final class SigV4PathTemplate {
         canonical.append(contentsOf: time.date.dateTime)
         canonical.append(contentsOf: tail)
 
-        // The string to sign: algorithm, time, scope and the canonical request's hash in hex.
         stringToSign.removeAll(keepingCapacity: true)
-        stringToSign.append(contentsOf: SigV4Signer.algorithm.utf8)
-        stringToSign.append(UInt8(ascii: "\n"))
-        stringToSign.append(contentsOf: time.date.dateTime)
-        stringToSign.append(UInt8(ascii: "\n"))
-        stringToSign.append(contentsOf: key.scope)
-        stringToSign.append(UInt8(ascii: "\n"))
         let context = self.context
         withUnsafeTemporaryAllocation(byteCount: Digest.length, alignment: 1) { hash in
             canonical.withUnsafeBytes { context.hash($0, UnsafeRawBufferPointer(start: nil, count: 0), into: hash) }
-            Hex.appendLowercase(UnsafeRawBufferPointer(hash), to: &stringToSign)
+            signer.appendStringToSign(canonicalRequestHash: UnsafeRawBufferPointer(hash), date: time.date, to: &stringToSign)
         }
 
         authorization.removeAll(keepingCapacity: true)
@@ -170,21 +159,14 @@ public final class SigV4PathTemplate {
         return (amzDate, amzDate.dateTimeString)
     }
 
-    /// The signing key for the day of `date`, with its pads and Authorization prefix. The template's
+    /// The signing key's HMAC pads and the Authorization prefix for the day of `date`. The template's
     /// signer never changes, so only the day is compared.
-    private func key(for date: AMZDate) -> (pads: HMACPads, scope: [UInt8], prefix: [UInt8]) {
-        if let day, day.day.elementsEqual(date.date) { return (day.pads, day.scope, day.prefix) }
-        let key = SigV4Signer.SigningKey(signer: signer, day: date.date)
-        var scope: [UInt8] = []
-        signer.appendScope(date: date, to: &scope)
-        // AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=..., Signature=
-        var prefix = Array("\(SigV4Signer.algorithm) Credential=\(signer.credentials.accessKeyId)/".utf8)
-        prefix.append(contentsOf: scope)
-        prefix.append(contentsOf: ", SignedHeaders=".utf8)
-        prefix.append(contentsOf: signedHeaders)
-        prefix.append(contentsOf: ", Signature=".utf8)
-        let pads = HMACPads(key: key.bytes)
-        day = (Array(date.date), pads, scope, prefix)
-        return (pads, scope, prefix)
+    private func key(for date: AMZDate) -> (pads: HMACPads, prefix: [UInt8]) {
+        if let day, day.day.elementsEqual(date.date) { return (day.pads, day.prefix) }
+        let pads = HMACPads(key: SigV4Signer.SigningKey(signer: signer, day: date.date).bytes)
+        var prefix: [UInt8] = []
+        signer.appendAuthorizationPrefix(date: date, signedHeaders: signedHeaders, to: &prefix)
+        day = (Array(date.date), pads, prefix)
+        return (pads, prefix)
     }
 }

@@ -45,14 +45,9 @@ public struct SigV4Signer: Sendable {
     /// for the signature instead of five.
     public func sign(_ request: inout SigV4Request, date: Date, signingKey: inout SigningKey?) {
         let amzDate = AMZDate(date)
-        let token = credentials.effectiveSessionToken
-        request.headers.removeAll { header in
-            ASCII.equalsIgnoringCase(header.name, "authorization")
-                || ASCII.equalsIgnoringCase(header.name, "x-amz-date")
-                || (token != nil && ASCII.equalsIgnoringCase(header.name, "x-amz-security-token"))
-        }
+        request.headers = removingSigningFields(request.headers)
         request.headers.append((name: "X-Amz-Date", value: amzDate.dateTimeString))
-        if let token { request.headers.append((name: "X-Amz-Security-Token", value: token)) }
+        if let token = credentials.effectiveSessionToken { request.headers.append((name: "X-Amz-Security-Token", value: token)) }
 
         let canonical = canonicalRequestBytes(request)
         let stringToSign = stringToSignBytes(canonicalRequestHash: Digest.sha256(canonical.bytes), date: amzDate)
@@ -60,14 +55,30 @@ public struct SigV4Signer: Sendable {
         signingKey = key
         let signature = Digest.hmacSHA256(key: key.bytes, data: stringToSign)
 
-        // AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=..., Signature=...
-        var authorization = Array("\(Self.algorithm) Credential=\(credentials.accessKeyId)/".utf8)
-        appendScope(date: amzDate, to: &authorization)
-        authorization.append(contentsOf: ", SignedHeaders=".utf8)
-        authorization.append(contentsOf: canonical.signedHeaders)
-        authorization.append(contentsOf: ", Signature=".utf8)
+        var authorization: [UInt8] = []
+        appendAuthorizationPrefix(date: amzDate, signedHeaders: canonical.signedHeaders, to: &authorization)
         Hex.appendLowercase(signature, to: &authorization)
         request.headers.append((name: "Authorization", value: String(decoding: authorization, as: UTF8.self)))
+    }
+
+    /// `headers` without the fields signing adds (`Authorization`, `X-Amz-Date`, and `X-Amz-Security-Token`
+    /// when the credentials have a token), so that signing again replaces them.
+    func removingSigningFields(_ headers: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        let hasToken = credentials.effectiveSessionToken != nil
+        return headers.filter { header in
+            !(ASCII.equalsIgnoringCase(header.name, "authorization") || ASCII.equalsIgnoringCase(header.name, "x-amz-date")
+                || (hasToken && ASCII.equalsIgnoringCase(header.name, "x-amz-security-token")))
+        }
+    }
+
+    /// The Authorization value up to the signature:
+    /// `AWS4-HMAC-SHA256 Credential=AKID/20150830/us-east-1/service/aws4_request, SignedHeaders=..., Signature=`.
+    func appendAuthorizationPrefix(date: AMZDate, signedHeaders: [UInt8], to out: inout [UInt8]) {
+        out.append(contentsOf: "\(Self.algorithm) Credential=\(credentials.accessKeyId)/".utf8)
+        appendScope(date: date, to: &out)
+        out.append(contentsOf: ", SignedHeaders=".utf8)
+        out.append(contentsOf: signedHeaders)
+        out.append(contentsOf: ", Signature=".utf8)
     }
 
     /// Step 2, the string to sign: algorithm, request time, credential scope and the hex SHA-256 of the
@@ -84,15 +95,21 @@ public struct SigV4Signer: Sendable {
 
     /// The string to sign as bytes, from the canonical request's hash (what `sign` uses, without Strings).
     func stringToSignBytes(canonicalRequestHash: [UInt8], date: AMZDate) -> [UInt8] {
-        var out = Array(Self.algorithm.utf8)
+        var out: [UInt8] = []
         out.reserveCapacity(160)
+        appendStringToSign(canonicalRequestHash: canonicalRequestHash, date: date, to: &out)
+        return out
+    }
+
+    /// Appends the string to sign (for callers that reuse one buffer).
+    func appendStringToSign(canonicalRequestHash: some Collection<UInt8>, date: AMZDate, to out: inout [UInt8]) {
+        out.append(contentsOf: Self.algorithm.utf8)
         out.append(UInt8(ascii: "\n"))
         out.append(contentsOf: date.dateTime)
         out.append(UInt8(ascii: "\n"))
         appendScope(date: date, to: &out)
         out.append(UInt8(ascii: "\n"))
         Hex.appendLowercase(canonicalRequestHash, to: &out)
-        return out
     }
 
     /// The credential scope, `yyyyMMdd/region/service/aws4_request`.

@@ -9,21 +9,20 @@ import Testing
 /// tests under the address sanitizer.
 @Suite struct DecoderFuzzTests {
     @Test func webSocketEventsDecodeOrThrowAndRoundTrip() throws {
-        let corpus = try FuzzCorpus(kind: "websocket")
-        let outcome = try Self.run(corpus, as: APIGatewayWebSocketRequest.self)
-        print("decoder fuzz figures: kind=websocket seed=\(corpus.seed) events=\(corpus.events.count) accepted=\(outcome.accepted) rejected=\(outcome.rejected) generator=\(corpus.summary)")
-        #expect(outcome.accepted + outcome.rejected == corpus.events.count)
-        // The mutations leave some events valid and break most: both paths of the decoder run.
-        #expect(outcome.accepted > 0)
-        #expect(outcome.rejected > corpus.events.count / 2)
-        #expect(outcome.roundTripFailures.isEmpty, "seed \(corpus.seed): events \(outcome.roundTripFailures.prefix(10)) changed in a round trip")
+        try fuzz("websocket", as: APIGatewayWebSocketRequest.self)
     }
 
     @Test func streamEventsDecodeOrThrowAndRoundTrip() throws {
-        let corpus = try FuzzCorpus(kind: "stream")
-        let outcome = try Self.run(corpus, as: DynamoDBStreamEvent.self)
-        print("decoder fuzz figures: kind=stream seed=\(corpus.seed) events=\(corpus.events.count) accepted=\(outcome.accepted) rejected=\(outcome.rejected) generator=\(corpus.summary)")
+        try fuzz("stream", as: DynamoDBStreamEvent.self)
+    }
+
+    /// Runs the corpus of `kind` through `Event`'s decoder and checks what the two event tests check.
+    private func fuzz<Event: Codable & Equatable>(_ kind: String, as type: Event.Type) throws {
+        let corpus = try FuzzCorpus(kind: kind)
+        let outcome = try Self.run(corpus, as: type)
+        print("decoder fuzz figures: kind=\(kind) seed=\(corpus.seed) events=\(corpus.events.count) accepted=\(outcome.accepted) rejected=\(outcome.rejected) generator=\(corpus.summary)")
         #expect(outcome.accepted + outcome.rejected == corpus.events.count)
+        // The mutations leave some events valid and break most: both paths of the decoder run.
         #expect(outcome.accepted > 0)
         #expect(outcome.rejected > corpus.events.count / 2)
         #expect(outcome.roundTripFailures.isEmpty, "seed \(corpus.seed): events \(outcome.roundTripFailures.prefix(10)) changed in a round trip")

@@ -10,8 +10,9 @@ import TestSupport
 final class FaultyAWS: LocalAWS, @unchecked Sendable {
     let proxy: FaultProxy
 
-    init() throws {
-        let moto = try MotoServer()
+    /// `fastTransactions`: moto with O(1) transactions (see `MotoServer`).
+    init(fastTransactions: Bool = false) throws {
+        let moto = try MotoServer(fastTransactions: fastTransactions)
         proxy = try FaultProxy(upstream: moto.endpoint)
         try super.init(moto: moto)
     }

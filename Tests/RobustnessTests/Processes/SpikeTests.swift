@@ -38,7 +38,7 @@ import TestSupport
     }
 
     static func spike(shards: Int, prefix: String) async throws -> Outcome {
-        let aws = try FaultyAWS()
+        let aws = try FaultyAWS(fastTransactions: true)
         defer { aws.stop() }
         try aws.proxy.contention(ms: contentionMs)
         var started: [FunctionInstance] = []

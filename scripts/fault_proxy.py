@@ -87,11 +87,12 @@ class State:
     def item_key(self, table, action):
         """(table, canonical key JSON) of one write or check; None when it names no item."""
         key = action.get("Key")
-        if isinstance(key, dict):
-            self.key_names.setdefault(table, set()).update(key)
-        elif isinstance(action.get("Item"), dict):
-            names = self.key_names.get(table, set()) | self.default_keys
-            key = {name: value for name, value in action["Item"].items() if name in names}
+        with self.lock:  # handler threads learn key names concurrently
+            if isinstance(key, dict):
+                self.key_names.setdefault(table, set()).update(key)
+            elif isinstance(action.get("Item"), dict):
+                names = self.key_names.get(table, set()) | self.default_keys
+                key = {name: value for name, value in action["Item"].items() if name in names}
         if not key:
             return None
         return table, json.dumps(key, sort_keys=True)

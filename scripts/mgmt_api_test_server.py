@@ -16,7 +16,8 @@ SigV4 signature with botocore, for the AWSClient tests.
 - Control endpoints (unsigned, JSON):
     POST /_control/credentials {"accessKeyId", "secretAccessKey", "sessionToken"?, "region"?}
     POST /_control/behaviors   {"<connection id>": {"statuses": [429], "then": 200, "delayMs": 0}, ...}
-    POST /_control/throttle    {"seconds": 3}: every POST gets 429 for that long from now (0 ends it)
+    POST /_control/throttle    {"seconds": 3}: every POST gets 429 for that long, counted from the next POST
+                               (so a slow start of the caller does not eat the window; 0 ends it)
     GET  /_control/requests    {"requests": [{"method", "path", "connectionId", "signatureValid", "problem",
                                               "body", "hasSessionToken", "status"}, ...]}
     POST /_control/reset       forget requests, behaviors and per-id counters (credentials stay)
@@ -47,6 +48,7 @@ class State:
         self.counts = {}        # connection id -> requests seen
         self.requests = []
         self.throttled_until = 0.0  # time.monotonic() before which every POST is answered 429
+        self.throttle_armed = 0.0   # seconds of throttling that start with the next POST
 
 
 def verify(handler, state, body):
@@ -131,7 +133,8 @@ def make_handler(state):
                 elif name == "behaviors" and self.command == "POST":
                     state.behaviors.update(json.loads(body))
                 elif name == "throttle" and self.command == "POST":
-                    state.throttled_until = time.monotonic() + float(json.loads(body).get("seconds", 0))
+                    state.throttle_armed = float(json.loads(body).get("seconds", 0))
+                    state.throttled_until = 0.0
                 elif name == "requests" and self.command == "GET":
                     return self.reply(200, {"requests": list(state.requests)})
                 elif name == "reset" and self.command == "POST":
@@ -139,6 +142,7 @@ def make_handler(state):
                     state.counts.clear()
                     state.requests.clear()
                     state.throttled_until = 0.0
+                    state.throttle_armed = 0.0
                 else:
                     return self.reply(404, {"message": "unknown control endpoint"})
             self.reply(200, {})
@@ -154,6 +158,9 @@ def make_handler(state):
             connection_id = unquote(raw_path.split(marker, 1)[1])
             problem = verify(self, state, body)
             with state.lock:
+                if self.command == "POST" and state.throttle_armed:
+                    state.throttled_until = time.monotonic() + state.throttle_armed
+                    state.throttle_armed = 0.0
                 throttled = self.command == "POST" and time.monotonic() < state.throttled_until
                 behavior = state.behaviors.get(connection_id, {})
                 count = state.counts.get(connection_id, 0)

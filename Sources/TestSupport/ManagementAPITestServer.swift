@@ -44,7 +44,8 @@ public final class ManagementAPITestServer: @unchecked Sendable {
         try post("behaviors", behaviors)
     }
 
-    /// Account-wide throttling: every POST is answered 429 for `seconds` from now, whatever the scripts say.
+    /// Account-wide throttling: every POST is answered 429 for `seconds` counted from the next POST,
+    /// whatever the scripts say.
     public func throttleAll(seconds: Double) throws {
         try post("throttle", ["seconds": seconds])
     }

@@ -83,7 +83,8 @@ import TestSupport
             aws.environment(runtimeAPI: $0, extra: ["WEBSOCKET_API_ENDPOINT": api.endpoint + "/local"])
         }
         defer { Task { await processor.stop() } }
-        // The account's 10,000 RPS are shared with every other API: for 3 s every POST is refused.
+        // The account's 10,000 RPS are shared with every other API: for 3 s from the first post, every POST
+        // is refused.
         try api.throttleAll(seconds: 3)
         let result = try await processor.invoke(bytes: Events.counterChanged(visits: 99), deadline: .seconds(30))
 

@@ -11,11 +11,15 @@ SigV4 signature with botocore, for the AWSClient tests.
   A bad signature gets 403 InvalidSignatureException; unknown keys 403 UnrecognizedClientException.
 - Answers per connection id are scripted: a list of statuses used in turn, then a final status
   (default 200), and an optional delay. 410 → GoneException, 429 → LimitExceededException, 5xx → error.
+- Account-wide throttling: for a while, every POST is answered 429 LimitExceededException whatever its
+  connection's script (API Gateway's account-level limit is shared with every other API of the account).
 - Control endpoints (unsigned, JSON):
     POST /_control/credentials {"accessKeyId", "secretAccessKey", "sessionToken"?, "region"?}
     POST /_control/behaviors   {"<connection id>": {"statuses": [429], "then": 200, "delayMs": 0}, ...}
+    POST /_control/throttle    {"seconds": 3}: every POST gets 429 for that long, counted from the next POST
+                               (so a slow start of the caller does not eat the window; 0 ends it)
     GET  /_control/requests    {"requests": [{"method", "path", "connectionId", "signatureValid", "problem",
-                                              "body", "hasSessionToken"}, ...]}
+                                              "body", "hasSessionToken", "status"}, ...]}
     POST /_control/reset       forget requests, behaviors and per-id counters (credentials stay)
 """
 import argparse
@@ -43,6 +47,8 @@ class State:
         self.behaviors = {}     # connection id -> {"statuses": [...], "then": int, "delayMs": int}
         self.counts = {}        # connection id -> requests seen
         self.requests = []
+        self.throttled_until = 0.0  # time.monotonic() before which every POST is answered 429
+        self.throttle_armed = 0.0   # seconds of throttling that start with the next POST
 
 
 def verify(handler, state, body):
@@ -126,12 +132,17 @@ def make_handler(state):
                     state.region = spec.get("region", state.region)
                 elif name == "behaviors" and self.command == "POST":
                     state.behaviors.update(json.loads(body))
+                elif name == "throttle" and self.command == "POST":
+                    state.throttle_armed = float(json.loads(body).get("seconds", 0))
+                    state.throttled_until = 0.0
                 elif name == "requests" and self.command == "GET":
                     return self.reply(200, {"requests": list(state.requests)})
                 elif name == "reset" and self.command == "POST":
                     state.behaviors.clear()
                     state.counts.clear()
                     state.requests.clear()
+                    state.throttled_until = 0.0
+                    state.throttle_armed = 0.0
                 else:
                     return self.reply(404, {"message": "unknown control endpoint"})
             self.reply(200, {})
@@ -147,20 +158,32 @@ def make_handler(state):
             connection_id = unquote(raw_path.split(marker, 1)[1])
             problem = verify(self, state, body)
             with state.lock:
-                count = state.counts.get(connection_id, 0)
-                state.counts[connection_id] = count + 1
+                if self.command == "POST" and state.throttle_armed:
+                    state.throttled_until = time.monotonic() + state.throttle_armed
+                    state.throttle_armed = 0.0
+                throttled = self.command == "POST" and time.monotonic() < state.throttled_until
                 behavior = state.behaviors.get(connection_id, {})
+                count = state.counts.get(connection_id, 0)
+                if problem is not None:
+                    status = 403
+                elif throttled:
+                    status = 429  # the account's limit: the connection's own script is not consumed
+                else:
+                    state.counts[connection_id] = count + 1
+                    statuses = behavior.get("statuses", [])
+                    status = statuses[count] if count < len(statuses) else behavior.get("then", 200)
                 state.requests.append({
                     "method": self.command, "path": self.path, "connectionId": connection_id,
                     "signatureValid": problem is None, "problem": problem,
                     "body": body.decode("utf-8", "replace"),
                     "hasSessionToken": "X-Amz-Security-Token" in self.headers,
+                    "status": status,
                 })
             if problem is not None:
                 kind = "UnrecognizedClientException" if problem == "unknown access key" else "InvalidSignatureException"
                 return self.reply(403, {"message": f"signature check failed: {problem}"}, {"x-amzn-ErrorType": kind})
-            statuses = behavior.get("statuses", [])
-            status = statuses[count] if count < len(statuses) else behavior.get("then", 200)
+            if throttled:
+                return self.reply(429, {"message": "Too Many Requests"}, {"x-amzn-ErrorType": "LimitExceededException:http://internal.amazon.com/"})
             if behavior.get("delayMs"):
                 time.sleep(behavior["delayMs"] / 1000)
             if status >= 300:

@@ -76,13 +76,22 @@ extension AWSConfiguration {
             && segments[0].utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
     }
 
-    /// Checks an endpoint URL: `http` or `https`, a host, no user info, query or fragment; drops a trailing `/`.
+    /// Checks an endpoint URL: `https`, or `http` to a loopback host only (127.0.0.0/8, ::1, localhost);
+    /// a host, no user info, query or fragment; drops a trailing `/`.
     /// - Parameter variable: named in the error, so the message points at what to fix.
     public static func validatedEndpoint(_ url: String, variable: String) throws(AWSClientError) -> String {
         guard let parts = EndpointURL(url) else {
             throw AWSClientError(
                 code: .configuration,
                 message: "\(variable) must be an http:// or https:// URL with a host and no user info, query or fragment")
+        }
+        // Plain http over a network would expose every request's data and let anyone on the path answer
+        // for AWS; only the local stack and tests, on this machine, may use it.
+        guard parts.scheme == "https" || parts.isLoopback else {
+            throw AWSClientError(
+                code: .configuration,
+                message: "\(variable) must be an https:// URL: http:// is allowed only for a loopback host "
+                    + "(127.0.0.0/8, ::1, localhost), not \(parts.host)")
         }
         return parts.normalized
     }

@@ -41,3 +41,18 @@ public struct BroadcastReport: Sendable {
         self.deliveries = deliveries
     }
 }
+
+extension BroadcastReport {
+    /// One failure of each kind (`AWSClientError.failureKind`), the first seen, in the order first seen:
+    /// enough to tell a signing or permissions problem (every post refused the same way) from throttling
+    /// or a few broken connections, without logging thousands of lines.
+    public var failureSamples: [(kind: String, error: AWSClientError)] {
+        var seen = Set<String>()
+        var samples: [(kind: String, error: AWSClientError)] = []
+        for delivery in deliveries {
+            guard case .failed(let error) = delivery.outcome, seen.insert(error.failureKind).inserted else { continue }
+            samples.append((error.failureKind, error))
+        }
+        return samples
+    }
+}

@@ -25,6 +25,36 @@ extension DynamoDBClient {
     }
 }
 
+extension DynamoDBClient {
+    /// As `transactWriteItems(_:clientRequestToken:deadline:)`, with the actions chosen anew for each
+    /// attempt (1-based): after a `TransactionConflict` on one item, the retry may pick another, e.g.
+    /// another counter shard.
+    ///
+    /// Each distinct list of actions gets its own `ClientRequestToken`, kept for every attempt that sends
+    /// that same list: a retry of an identical request is idempotent in DynamoDB for ten minutes, and
+    /// changed parameters under an old token would be refused (`IdempotentParameterMismatchException`).
+    /// A retry with other actions is a new transaction: it is up to the actions' conditions to make it
+    /// harmless when an earlier attempt did apply (its answer lost).
+    public func transactWriteItems(
+        deadline: ContinuousClock.Instant?, _ makeItems: (_ attempt: Int) -> [TransactWriteItem]
+    ) throws(AWSClientError) {
+        let operation = "DynamoDB.TransactWriteItems"
+        var tokens: [[UInt8]: String] = [:]
+        _ = try call("TransactWriteItems", deadline: deadline, as: EmptyOutput.self) { attempt throws(AWSClientError) in
+            let items = makeItems(attempt)
+            guard !items.isEmpty, items.count <= 100 else {
+                throw AWSClientError(
+                    code: .configuration, message: "a transaction needs 1 to 100 actions, not \(items.count)", operation: operation)
+            }
+            // Sorted keys: two lists with the same content have the same bytes, whatever the dictionaries' order.
+            let actions = try Self.encode(items, operation: operation, sortedKeys: true)
+            let token = tokens[actions] ?? UUID().uuidString
+            tokens[actions] = token
+            return try Self.encode(TransactWriteInput(transactItems: items, clientRequestToken: token), operation: operation)
+        }
+    }
+}
+
 /// TransactWriteItems' request.
 struct TransactWriteInput: Encodable {
     var transactItems: [TransactWriteItem]

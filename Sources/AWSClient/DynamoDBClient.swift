@@ -43,20 +43,27 @@ public final class DynamoDBClient {
     let url: String
 
     /// Creates a client for `configuration.dynamoDBEndpoint`.
+    /// - Parameters:
+    ///   - retryPolicy: which failures are retried how often (`RetryPolicy.dynamoDBUntilDeadline` for calls
+    ///     that must succeed within an invocation, whatever a spike costs).
+    ///   - attemptTimeout: the most one attempt may take, so one stalled connection cannot use up the budget.
     /// - Throws: `.configuration` for an invalid endpoint, `.transport` when libcurl is unavailable.
-    public convenience init(configuration: AWSConfiguration, retryPolicy: RetryPolicy = .default) throws(AWSClientError) {
+    public convenience init(
+        configuration: AWSConfiguration, retryPolicy: RetryPolicy = .default, attemptTimeout: Duration = .seconds(10)
+    ) throws(AWSClientError) {
         let client: HTTPClient
         do {
             client = try HTTPClient()
         } catch {
             throw AWSClientError(code: .transport, message: "cannot create the HTTP client", underlying: error)
         }
-        try self.init(configuration: configuration, retryPolicy: retryPolicy, transport: client)
+        try self.init(configuration: configuration, retryPolicy: retryPolicy, transport: client, attemptTimeout: attemptTimeout)
     }
 
     /// The seam: any transport, sleep and clock (tests use in-memory fakes).
     init(
         configuration: AWSConfiguration, retryPolicy: RetryPolicy, transport: any HTTPTransport,
+        attemptTimeout: Duration = .seconds(10),
         sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now }
     ) throws(AWSClientError) {
         guard let endpoint = EndpointURL(configuration.dynamoDBEndpoint) else {
@@ -65,7 +72,8 @@ public final class DynamoDBClient {
         self.configuration = configuration
         self.url = endpoint.normalized + "/"
         let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: Wire.signingService)
-        self.sender = SignedRequestSender(signer: signer, transport: transport, retryPolicy: retryPolicy, sleep: sleep, now: now)
+        self.sender = SignedRequestSender(
+            signer: signer, transport: transport, retryPolicy: retryPolicy, attemptTimeout: attemptTimeout, sleep: sleep, now: now)
     }
 
     /// Retries done by this client since it was made (throttling, 5xx, transient transport failures).
@@ -76,24 +84,45 @@ public final class DynamoDBClient {
         _ operation: String, _ input: some Encodable, deadline: ContinuousClock.Instant?,
         targetPrefix: String = Wire.dynamoDBTargetPrefix, as output: Output.Type = Output.self
     ) throws(AWSClientError) -> Output {
-        let name = (targetPrefix == Wire.streamsTargetPrefix ? "DynamoDBStreams." : "DynamoDB.") + operation
-        let body: [UInt8]
-        do {
-            body = Array(try JSONEncoder().encode(input))
-        } catch {
-            throw AWSClientError(code: .configuration, message: "cannot encode the request", operation: name, underlying: error)
-        }
+        let body = try Self.encode(input, operation: Self.operationName(operation, targetPrefix: targetPrefix))
+        return try call(operation, deadline: deadline, targetPrefix: targetPrefix, as: output) { _ in body }
+    }
+
+    /// Calls DynamoDB's `operation` with a request body made for each attempt (1-based) and decodes the answer.
+    func call<Output: Decodable>(
+        _ operation: String, deadline: ContinuousClock.Instant?, targetPrefix: String = Wire.dynamoDBTargetPrefix,
+        as output: Output.Type = Output.self, body makeBody: (_ attempt: Int) throws(AWSClientError) -> [UInt8]
+    ) throws(AWSClientError) -> Output {
+        let name = Self.operationName(operation, targetPrefix: targetPrefix)
         let headers: [(name: String, value: String)] = [
             (name: "Content-Type", value: Wire.contentType),
             (name: "X-Amz-Target", value: "\(targetPrefix).\(operation)"),
         ]
-        let response = try sender.send(method: .post, url: url, headers: headers, body: body, operation: name, deadline: deadline)
+        let response = try sender.send(method: .post, url: url, headers: headers, operation: name, deadline: deadline, body: makeBody)
         do {
             return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
         } catch {
             throw AWSClientError(
                 code: .decoding, status: response.status, message: "unexpected \(operation) response: \(error)",
                 operation: name, underlying: error)
+        }
+    }
+}
+
+extension DynamoDBClient {
+    /// `DynamoDB.GetItem`, `DynamoDBStreams.GetRecords`: the name errors carry.
+    static func operationName(_ operation: String, targetPrefix: String) -> String {
+        (targetPrefix == Wire.streamsTargetPrefix ? "DynamoDBStreams." : "DynamoDB.") + operation
+    }
+
+    /// The JSON body of a request.
+    static func encode(_ input: some Encodable, operation: String, sortedKeys: Bool = false) throws(AWSClientError) -> [UInt8] {
+        do {
+            let encoder = JSONEncoder()
+            if sortedKeys { encoder.outputFormatting = .sortedKeys }
+            return Array(try encoder.encode(input))
+        } catch {
+            throw AWSClientError(code: .configuration, message: "cannot encode the request", operation: operation, underlying: error)
         }
     }
 }

@@ -47,6 +47,25 @@ struct EndpointURL: Sendable, Equatable {
     /// `scheme://authority/path` without a trailing slash.
     var normalized: String { "\(scheme)://\(authority)\(path)" }
 
+    /// The host without brackets or port: `127.0.0.1`, `::1`, `dynamodb.eu-west-1.amazonaws.com`.
+    var host: Substring {
+        if authority.hasPrefix("[") { return authority.dropFirst().prefix { $0 != "]" } }
+        return authority.prefix { $0 != ":" }
+    }
+
+    /// Whether the host is this machine: `localhost`, `::1` or an IPv4 address in 127.0.0.0/8. Only
+    /// there may requests go out as plain `http` (the local stack, tests); anything else carries
+    /// signed requests and data over a network and must be `https`.
+    var isLoopback: Bool {
+        let host = self.host
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets.first == "127" else { return false }
+        return octets.allSatisfy { octet in
+            !octet.isEmpty && octet.count <= 3 && octet.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } && Int(octet)! <= 255
+        }
+    }
+
     private static func isPort(_ text: Substring) -> Bool {
         guard !text.isEmpty, text.count <= 5, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let port = Int(text) else {
             return false

@@ -73,12 +73,16 @@ extension DynamoDBClient {
     ///   - projection: a `ProjectionExpression`, e.g. `connectionId, connectedAt`; nil reads every attribute.
     ///   - names: `ExpressionAttributeNames` for the projection.
     ///   - pageLimit: the most items per page (`Limit`); nil lets DynamoDB fill 1 MB pages.
+    ///   - consistentRead: strongly consistent pages (twice the read units): every write acknowledged
+    ///     before the page was read shows in it.
     ///   - deadline: bounds every request and retry of the scan.
     public func scan(
         table: String, projection: String? = nil, names: [String: String] = [:], pageLimit: Int? = nil,
-        deadline: ContinuousClock.Instant? = nil
+        consistentRead: Bool = false, deadline: ContinuousClock.Instant? = nil
     ) -> ScanSequence<DynamoDBItem> {
-        scan(table: table, projection: projection, names: names, pageLimit: pageLimit, deadline: deadline, as: DynamoDBItem.self)
+        scan(
+            table: table, projection: projection, names: names, pageLimit: pageLimit, consistentRead: consistentRead,
+            deadline: deadline, as: DynamoDBItem.self)
     }
 
     /// `scan(table:projection:names:pageLimit:deadline:)` with each item decoded as `Item` (its `init(from:)`
@@ -86,13 +90,13 @@ extension DynamoDBClient {
     /// For large scans of a known shape: decoding into a struct skips building a dictionary per item.
     public func scan<Item: Decodable>(
         table: String, projection: String? = nil, names: [String: String] = [:], pageLimit: Int? = nil,
-        deadline: ContinuousClock.Instant? = nil, as itemType: Item.Type
+        consistentRead: Bool = false, deadline: ContinuousClock.Instant? = nil, as itemType: Item.Type
     ) -> ScanSequence<Item> {
         ScanSequence(
             client: self,
             input: ScanInput(
                 tableName: table, projectionExpression: projection, expressionAttributeNames: names.nilIfEmpty,
-                limit: pageLimit.map { max(1, $0) }),
+                limit: pageLimit.map { max(1, $0) }, consistentRead: consistentRead ? true : nil),
             deadline: deadline)
     }
 }
@@ -103,11 +107,13 @@ struct ScanInput: Encodable {
     var projectionExpression: String?
     var expressionAttributeNames: [String: String]?
     var limit: Int?
+    var consistentRead: Bool?
     var exclusiveStartKey: DynamoDBItem?
 
     enum CodingKeys: String, CodingKey {
         case tableName = "TableName", projectionExpression = "ProjectionExpression"
-        case expressionAttributeNames = "ExpressionAttributeNames", limit = "Limit", exclusiveStartKey = "ExclusiveStartKey"
+        case expressionAttributeNames = "ExpressionAttributeNames", limit = "Limit", consistentRead = "ConsistentRead"
+        case exclusiveStartKey = "ExclusiveStartKey"
     }
 }
 

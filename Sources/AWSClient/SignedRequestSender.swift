@@ -57,6 +57,15 @@ final class SignedRequestSender {
         method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)], body: [UInt8],
         operation: String, deadline: ContinuousClock.Instant?
     ) throws(AWSClientError) -> HTTPResponse {
+        try send(method: method, url: url, headers: headers, operation: operation, deadline: deadline) { _ in body }
+    }
+
+    /// As `send(method:url:headers:body:operation:deadline:)`, with a body made for each attempt (1-based):
+    /// for a request whose content may change between attempts, e.g. a transaction on another counter shard.
+    func send(
+        method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)], operation: String,
+        deadline: ContinuousClock.Instant?, body makeBody: (_ attempt: Int) throws(AWSClientError) -> [UInt8]
+    ) throws(AWSClientError) -> HTTPResponse {
         var attempt = 0
         while true {
             attempt += 1
@@ -68,6 +77,7 @@ final class SignedRequestSender {
                 }
                 timeout = min(timeout, left)
             }
+            let body = try makeBody(attempt)
             guard let request = signedRequest(method: method, url: url, headers: headers, body: body, timeout: timeout)
             else {
                 throw AWSClientError(code: .configuration, message: "the request URL cannot be signed", operation: operation)

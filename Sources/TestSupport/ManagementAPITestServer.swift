@@ -12,6 +12,8 @@ public final class ManagementAPITestServer: @unchecked Sendable {
         public let problem: String?
         public let body: String
         public let hasSessionToken: Bool
+        /// The status the server answered (429 while throttling account-wide, 403 for a bad signature).
+        public let status: Int
     }
 
     private struct Started: Decodable { let endpoint: String }
@@ -40,6 +42,12 @@ public final class ManagementAPITestServer: @unchecked Sendable {
         var behaviors: [String: [String: Any]] = [:]
         for id in ids { behaviors[id] = ["statuses": statuses, "then": final, "delayMs": delayMs] }
         try post("behaviors", behaviors)
+    }
+
+    /// Account-wide throttling: every POST is answered 429 for `seconds` counted from the next POST,
+    /// whatever the scripts say.
+    public func throttleAll(seconds: Double) throws {
+        try post("throttle", ["seconds": seconds])
     }
 
     /// Forgets recorded requests and scripts.

@@ -1,8 +1,13 @@
 import LambdaRuntime
 
-/// The figures of one DBStreamProcessor invocation, logged as one JSON line that is also CloudWatch
-/// Embedded Metric Format: CloudWatch Logs turns the same line into metrics in the `VisitorCounter`
-/// namespace, with no PutMetricData calls (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
+/// The figures of one DBStreamProcessor invocation, logged as one JSON line for every invocation (a batch
+/// with nothing to send included, with `sent: 0` and its `reason`). The line is also CloudWatch Embedded
+/// Metric Format: CloudWatch Logs turns it into metrics in the `VisitorCounter` namespace, with no
+/// PutMetricData calls (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
+///
+/// It carries `"level":"WARN"` and an RFC 3339 `timestamp`: Lambda's log-level filter reads a line without
+/// them as INFO, and `LogLevel=warn` would then drop the one line that says what each broadcast did
+/// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
 public struct BroadcastSummary: Sendable, Equatable {
     public var connections = 0
     public var sent = 0
@@ -10,6 +15,16 @@ public struct BroadcastSummary: Sendable, Equatable {
     public var failed = 0
     public var retries = 0
     public var durationMs: Int64 = 0
+    /// Rows past their `expiresAt`: neither posted to nor counted.
+    public var expired = 0
+    /// The `live` value broadcast (connections found open), when live viewers are on.
+    public var live: Int?
+    /// What was added to the stored live count to bring it to `live` (0 when it already agreed).
+    public var liveCorrection: Int64?
+    /// Why this invocation sent what it sent: `counter changed`, or why nothing was sent.
+    public var reason = "counter changed"
+    /// One sample reason per failure kind.
+    public var failureSamples: [FailureSample] = []
 
     public init() {}
 
@@ -30,8 +45,16 @@ public struct BroadcastSummary: Sendable, Equatable {
             dimensions = "[[\"FunctionName\"]]"
             dimensionValue = ",\"FunctionName\":\(JSONText.quoted(functionName))"
         }
-        return "{\"message\":\"broadcast\",\"connections\":\(connections),\"sent\":\(sent),\"gone\":\(gone),"
-            + "\"failed\":\(failed),\"retries\":\(retries),\"durationMs\":\(durationMs)\(dimensionValue),"
+        var extra = ",\"expired\":\(expired)"
+        if let live { extra += ",\"live\":\(live)" }
+        if let liveCorrection { extra += ",\"liveCorrection\":\(liveCorrection)" }
+        if !failureSamples.isEmpty {
+            extra += ",\"errors\":{" + failureSamples.map { "\(JSONText.quoted($0.kind)):\(JSONText.quoted($0.reason))" }
+                .joined(separator: ",") + "}"
+        }
+        return "{\"timestamp\":\"\(WallClock.iso8601(epochMilliseconds: timestamp))\",\"level\":\"WARN\","
+            + "\"message\":\"broadcast\",\"reason\":\(JSONText.quoted(reason)),\"connections\":\(connections),\"sent\":\(sent),"
+            + "\"gone\":\(gone),\"failed\":\(failed),\"retries\":\(retries),\"durationMs\":\(durationMs)\(extra)\(dimensionValue),"
             + "\"_aws\":{\"Timestamp\":\(timestamp),\"CloudWatchMetrics\":[{\"Namespace\":\"\(Self.namespace)\","
             + "\"Dimensions\":\(dimensions),\"Metrics\":[\(metrics)]}]}}"
     }

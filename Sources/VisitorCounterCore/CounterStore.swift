@@ -7,18 +7,26 @@ public protocol CounterStore {
     /// Records a connection and, when its visit is new (or it has no visit id), counts the visit.
     func connect(_ connection: NewConnection, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> ConnectOutcome
 
-    /// Removes a connection; with `liveViewers` the live count goes down once, never below what the
-    /// open connections justify (a repeated disconnect changes nothing).
-    func disconnect(connectionId: String, liveViewers: Bool, deadline: ContinuousClock.Instant) throws(VisitorCounterError)
+    /// Removes a connection; with `liveViewers` the live count goes down once (a repeated disconnect
+    /// changes nothing).
+    /// - Returns: whether this call deleted it (false when it was gone already).
+    @discardableResult
+    func disconnect(connectionId: String, liveViewers: Bool, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> Bool
 
-    /// The counter item, or zero counts when it does not exist yet.
+    /// The counter's total over every shard, read with one consistent call; zero counts when no shard
+    /// exists yet.
     func readCounter(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> CounterSnapshot
 
-    /// Every open connection (all scan pages).
+    /// Every row of ConnectionIDs (all scan pages), expired ones included: the caller tells them apart.
     func connections(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> [StoredConnection]
 
-    /// Deletes a connection that the Management API reported gone.
-    func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError)
+    /// Deletes a connection that the Management API reported gone, as `$disconnect` would.
+    /// - Returns: whether this call deleted it.
+    func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> Bool
+
+    /// Adds `delta` to the stored live count as a *correction*: a write the stream processor recognises
+    /// in the stream and does not broadcast again (see `StreamProcessorHandler`).
+    func correctLive(by delta: Int64, deadline: ContinuousClock.Instant) throws(VisitorCounterError)
 }
 
 /// A connection to record on `$connect`.
@@ -53,17 +61,21 @@ public enum ConnectOutcome: Sendable, Equatable {
     case alreadyConnected
 }
 
-/// The counter item's values.
+/// The counter's values, summed over its shards.
 public struct CounterSnapshot: Sendable, Equatable {
-    /// All counted visits, as DynamoDB's exact decimal string.
+    /// All counted visits, decimal digits.
     public var visits: String
-    /// Open connections when live viewers are on and the attribute exists.
-    public var live: String?
+    /// The stored live count when any shard has one; advisory, and may be below zero (a `$disconnect`
+    /// of a connection made before live viewers were turned on).
+    public var live: Int64?
 
-    public init(visits: String, live: String? = nil) {
+    public init(visits: String, live: Int64? = nil) {
         self.visits = visits
         self.live = live
     }
+
+    /// What a page may be shown: never below zero, zero when nothing is stored.
+    public var presentableLive: String { String(max(0, live ?? 0)) }
 }
 
 /// A row of ConnectionIDs as the broadcast needs it.
@@ -71,9 +83,18 @@ public struct StoredConnection: Sendable, Equatable {
     public var connectionId: String
     /// Epoch milliseconds; nil when the item lacks it (treated as old).
     public var connectedAt: Int64?
+    /// Epoch seconds of its TTL; nil when the item lacks it (never expires).
+    public var expiresAt: Int64?
 
-    public init(connectionId: String, connectedAt: Int64?) {
+    public init(connectionId: String, connectedAt: Int64?, expiresAt: Int64? = nil) {
         self.connectionId = connectionId
         self.connectedAt = connectedAt
+        self.expiresAt = expiresAt
+    }
+
+    /// Whether the row is past its TTL at `epochSeconds`: DynamoDB deletes expired items up to a few days
+    /// late, and such a row is a connection that is gone (API Gateway closes every connection within 2 h).
+    public func isExpired(atEpochSeconds epochSeconds: Int64) -> Bool {
+        expiresAt.map { $0 < epochSeconds } ?? false
     }
 }

@@ -26,8 +26,9 @@ public struct DBUpdaterHandler: LambdaHandler {
             return APIGatewayWebSocketResponse(statusCode: 200)
         case "sync":
             let counter = try store.readCounter(deadline: deadline)
-            guard let message = CounterMessage(visits: counter.visits, live: configuration.liveViewers ? counter.live : nil) else {
-                throw VisitorCounterError(.storage, "the counter item holds a value that is not a count")
+            // The stored live count is advisory: below zero or missing it is shown as zero, never an error.
+            guard let message = CounterMessage(visits: counter.visits, live: configuration.liveViewers ? counter.presentableLive : nil) else {
+                throw VisitorCounterError(.storage, "the counter holds a value that is not a count")
             }
             return APIGatewayWebSocketResponse(statusCode: 200, body: message.json)
         default:

@@ -2,24 +2,33 @@ import AWSClient
 import LambdaEvents
 import LambdaRuntime
 
-/// `CounterStore` on DynamoDB (DESIGN §3, §5): one `TransactWriteItems` puts the connection, the visit
-/// marker and `ADD visits :1` together, so a count is never lost, doubled or half-written.
+/// `CounterStore` on DynamoDB (docs/design.md): one `TransactWriteItems` puts the connection, the visit
+/// marker and `ADD visits :1` on one counter shard together, so a count is never lost, doubled or half-written.
 ///
 /// Conditions do the deduplication: the connection is put only if absent (a retried `$connect` changes
 /// nothing) and the marker `visit#<id>` only if absent (a reconnect of the same page view is recorded
 /// but not counted). With live viewers, `live` goes up with every new connection and down with every
 /// deleted one, conditioned on the connection existing, so a repeated `$disconnect` never drives it down.
+///
+/// Spikes: every attempt picks its counter shard at random (`CounterShards`), and the client retries
+/// conflicts and throttling until the deadline. A retry after an unknown outcome (the transaction applied,
+/// its answer lost) can never count twice, whichever shard it picks: the connection exists by then, so the
+/// retry is cancelled on its condition and answers `alreadyConnected` (the same shard's identical request
+/// also carries the same `ClientRequestToken`, which DynamoDB itself makes idempotent).
 public final class DynamoDBCounterStore: CounterStore {
     let client: DynamoDBClient
     let counterTable: String
     let connectionsTable: String
     let liveViewers: Bool
+    let shards: CounterShards
     let now: @Sendable () -> Int64
 
-    static let counterKey: DynamoDBItem = ["id": .string(NewestCount.counterId)]
     static let one: DynamoDBItem = [":one": .number("1")]
     /// Visit markers live one day (TTL), long enough for any reconnect of one page view.
     static let markerLifetimeSeconds: Int64 = 86_400
+    /// Set by a live correction and removed by every other write of a shard: a stream record whose new
+    /// image has it was a correction (see `StreamProcessorHandler`).
+    static let correctionAttribute = "correction"
 
     public init(
         client: DynamoDBClient, configuration: FunctionConfiguration,
@@ -29,7 +38,15 @@ public final class DynamoDBCounterStore: CounterStore {
         self.counterTable = configuration.visitorCountTable
         self.connectionsTable = configuration.connectionsTable
         self.liveViewers = configuration.liveViewers
+        self.shards = configuration.counterShards
         self.now = now
+    }
+
+    static func shardKey(_ index: Int) -> DynamoDBItem { ["id": .string(CounterShards.id(index))] }
+
+    /// An update of a random shard; `REMOVE correction` marks it as an ordinary change in the stream.
+    func shardUpdate(_ adds: String, values: DynamoDBItem) -> TransactWriteItem {
+        .update(table: counterTable, key: Self.shardKey(shards.random()), update: "ADD \(adds) REMOVE \(Self.correctionAttribute)", values: values)
     }
 
     public func connect(_ connection: NewConnection, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> ConnectOutcome {
@@ -42,20 +59,18 @@ public final class DynamoDBCounterStore: CounterStore {
         let putConnection = TransactWriteItem.put(
             table: connectionsTable, item: item, condition: "attribute_not_exists(connectionId)")
 
-        var actions = [putConnection]
+        var fixed = [putConnection]
         if let visit = connection.visitId {
             let marker: DynamoDBItem = [
                 "id": .string("visit#\(visit)"),
                 "expiresAt": .number(String(now() / 1000 + Self.markerLifetimeSeconds)),
             ]
-            actions.append(.put(table: counterTable, item: marker, condition: "attribute_not_exists(id)"))
+            fixed.append(.put(table: counterTable, item: marker, condition: "attribute_not_exists(id)"))
         }
-        actions.append(.update(
-            table: counterTable, key: Self.counterKey,
-            update: connection.liveViewers ? "ADD visits :one, live :one" : "ADD visits :one", values: Self.one))
+        let adds = connection.liveViewers ? "visits :one, live :one" : "visits :one"
 
         do {
-            try client.transactWriteItems(actions, deadline: deadline)
+            try client.transactWriteItems(deadline: deadline) { _ in fixed + [shardUpdate(adds, values: Self.one)] }
             return .counted
         } catch where error.awsCode == "TransactionCanceledException" {
             let reasons = error.cancellationReasons.map(\.code)
@@ -75,9 +90,7 @@ public final class DynamoDBCounterStore: CounterStore {
     ) throws(VisitorCounterError) -> ConnectOutcome {
         do {
             if live {
-                try client.transactWriteItems(
-                    [putConnection, .update(table: counterTable, key: Self.counterKey, update: "ADD live :one", values: Self.one)],
-                    deadline: deadline)
+                try client.transactWriteItems(deadline: deadline) { _ in [putConnection, shardUpdate("live :one", values: Self.one)] }
             } else {
                 try client.putItem(table: connectionsTable, item: item, condition: "attribute_not_exists(connectionId)", deadline: deadline)
             }
@@ -89,48 +102,97 @@ public final class DynamoDBCounterStore: CounterStore {
         }
     }
 
-    public func disconnect(connectionId: String, liveViewers: Bool, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+    @discardableResult
+    public func disconnect(connectionId: String, liveViewers: Bool, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> Bool {
         let key: DynamoDBItem = ["connectionId": .string(connectionId)]
         do {
             if liveViewers {
-                try client.transactWriteItems([
-                    .delete(table: connectionsTable, key: key, condition: "attribute_exists(connectionId)"),
-                    .update(table: counterTable, key: Self.counterKey, update: "ADD live :minusOne", values: [":minusOne": .number("-1")]),
-                ], deadline: deadline)
+                let delete = TransactWriteItem.delete(table: connectionsTable, key: key, condition: "attribute_exists(connectionId)")
+                try client.transactWriteItems(deadline: deadline) { _ in
+                    [delete, shardUpdate("live :minusOne", values: [":minusOne": .number("-1")])]
+                }
+                return true
             } else {
-                try client.deleteItem(table: connectionsTable, key: key, deadline: deadline)
+                let old = try client.deleteItem(table: connectionsTable, key: key, returnValues: .allOld, deadline: deadline)
+                return old != nil
             }
         } catch where error.isConditionalCheckFailure {
-            return  // already gone: a repeated $disconnect changes nothing
+            return false  // already gone: a repeated $disconnect changes nothing
         } catch {
             throw Self.storageError("delete the connection", error)
         }
     }
 
-    public func readCounter(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> CounterSnapshot {
-        do {
-            let item = try client.getItem(
-                table: counterTable, key: Self.counterKey, consistentRead: true, projection: "visits, live", deadline: deadline)
-            return CounterSnapshot(visits: item?["visits"]?.numberValue ?? "0", live: item?["live"]?.numberValue)
-        } catch {
-            throw Self.storageError("read the counter", error)
-        }
-    }
-
     public func connections(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> [StoredConnection] {
         do {
-            return try client.scan(table: connectionsTable, projection: "connectionId, connectedAt", deadline: deadline, as: ConnectionRow.self)
-                .allItems()
-                .compactMap(\.stored)
+            // Consistent with live viewers: the broadcast's `live` is what this scan finds, and the stored
+            // count is corrected to it, so it must see every connection recorded before it started.
+            return try client.scan(
+                table: connectionsTable, projection: "connectionId, connectedAt, expiresAt", consistentRead: liveViewers,
+                deadline: deadline, as: ConnectionRow.self
+            )
+            .allItems()
+            .compactMap(\.stored)
         } catch {
             throw Self.storageError("scan the connections", error)
         }
     }
 
-    public func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+    public func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> Bool {
         // Same path as $disconnect, so `live` also drops for a connection whose $disconnect never came
         // (and does not drop twice when it comes later: the delete is conditioned on the item).
         try disconnect(connectionId: connectionId, liveViewers: liveViewers, deadline: deadline)
+    }
+
+    public func readCounter(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> CounterSnapshot {
+        let items: [DynamoDBItem]
+        do {
+            if shards.count == 1 {
+                let item = try client.getItem(
+                    table: counterTable, key: Self.shardKey(0), consistentRead: true, projection: "visits, live", deadline: deadline)
+                items = item.map { [$0] } ?? []
+            } else {
+                items = try client.batchGetItems(
+                    table: counterTable, keys: (0..<shards.count).map(Self.shardKey), consistentRead: true,
+                    projection: "visits, live", deadline: deadline)
+            }
+        } catch {
+            throw Self.storageError("read the counter", error)
+        }
+        return try Self.total(of: items)
+    }
+
+    /// The sum of the shards' `visits` and `live`. A shard without `visits` adds nothing (it was created by
+    /// a `live` change); a `visits` that is not a whole number is an error, a `live` that is not one is left out.
+    static func total(of items: [DynamoDBItem]) throws(VisitorCounterError) -> CounterSnapshot {
+        var visits: Int64 = 0
+        var live: Int64?
+        for item in items {
+            if let text = item["visits"]?.numberValue {
+                guard let value = Int64(text), value >= 0 else {
+                    throw VisitorCounterError(.storage, "a counter shard holds a visit count that is not a count: \(text.prefix(40))")
+                }
+                let (sum, overflow) = visits.addingReportingOverflow(value)
+                guard !overflow else { throw VisitorCounterError(.storage, "the visit count overflows") }
+                visits = sum
+            }
+            if let text = item["live"]?.numberValue, let value = Int64(text) {
+                live = (live ?? 0).addingReportingOverflow(value).partialValue
+            }
+        }
+        return CounterSnapshot(visits: String(visits), live: live)
+    }
+
+    public func correctLive(by delta: Int64, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+        guard delta != 0 else { return }
+        do {
+            // On shard 0, marked: the stream record this write makes is recognised and not broadcast again.
+            try client.updateItem(
+                table: counterTable, key: Self.shardKey(0), update: "ADD live :delta SET \(Self.correctionAttribute) = :yes",
+                values: [":delta": .number(String(delta)), ":yes": .bool(true)], deadline: deadline)
+        } catch {
+            throw Self.storageError("correct the live count", error)
+        }
     }
 
     static func storageError(_ what: String, _ error: AWSClientError) -> VisitorCounterError {

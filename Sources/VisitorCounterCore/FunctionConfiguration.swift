@@ -1,3 +1,5 @@
+import AWSClient
+
 /// The app settings both functions read once at start (DESIGN §2); AWS settings live in AWSConfiguration.
 public struct FunctionConfiguration: Sendable, Equatable {
     /// `VISITOR_COUNT_TABLE`, default `VisitorCount`.
@@ -12,6 +14,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var websocketAPIEndpoint: String?
     /// `FANOUT_CONCURRENCY`: requests in flight during a broadcast, default 64.
     public var fanoutConcurrency: Int
+    /// `COUNTER_SHARDS`: items the visit count is spread over (1...32), default 1 (the item `visitors` alone).
+    public var counterShards: CounterShards
 
     public init(
         visitorCountTable: String = "VisitorCount",
@@ -19,7 +23,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
         allowedOrigins: Set<String> = [],
         liveViewers: Bool = false,
         websocketAPIEndpoint: String? = nil,
-        fanoutConcurrency: Int = 64
+        fanoutConcurrency: Int = 64,
+        counterShards: Int = 1
     ) {
         self.visitorCountTable = visitorCountTable
         self.connectionsTable = connectionsTable
@@ -27,6 +32,7 @@ public struct FunctionConfiguration: Sendable, Equatable {
         self.liveViewers = liveViewers
         self.websocketAPIEndpoint = websocketAPIEndpoint
         self.fanoutConcurrency = fanoutConcurrency
+        self.counterShards = CounterShards(count: counterShards)
     }
 
     /// Reads and validates the settings; `requireEndpoint` is true for DBStreamProcessor.
@@ -64,11 +70,23 @@ public struct FunctionConfiguration: Sendable, Equatable {
             }
             config.fanoutConcurrency = n
         }
+        if let shards = value("COUNTER_SHARDS") {
+            guard let n = Int(shards), CounterShards.allowed.contains(n) else {
+                throw VisitorCounterError(
+                    .configuration,
+                    "COUNTER_SHARDS must be a whole number from \(CounterShards.allowed.lowerBound) to \(CounterShards.allowed.upperBound), not \(shards)")
+            }
+            config.counterShards = CounterShards(count: n)
+        }
         if let endpoint = value("WEBSOCKET_API_ENDPOINT") {
             guard endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://") else {
                 throw VisitorCounterError(.configuration, "WEBSOCKET_API_ENDPOINT must be an http(s) URL including the stage, not \(endpoint)")
             }
-            config.websocketAPIEndpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+            do {
+                config.websocketAPIEndpoint = try AWSConfiguration.validatedEndpoint(endpoint, variable: "WEBSOCKET_API_ENDPOINT")
+            } catch {
+                throw VisitorCounterError(.configuration, error.message)
+            }
         } else if requireEndpoint {
             throw VisitorCounterError(.configuration, "WEBSOCKET_API_ENDPOINT is not set (the Management API base including the stage, e.g. https://abc123.execute-api.eu-west-1.amazonaws.com/prod)")
         }

@@ -2,7 +2,8 @@ import AWSClient
 
 /// `PushChannel` over the API Gateway Management API: the fan-out of `ManagementAPIClient.post`,
 /// which signs every attempt, keeps `concurrency` requests in flight over reused connections and
-/// retries throttling and server errors with backoff and full jitter until the deadline.
+/// retries throttling and server errors with backoff and full jitter until shortly before the deadline
+/// (`RetryPolicy.managementAPIUntilDeadline`).
 public final class ManagementAPIPushChannel: PushChannel {
     let client: ManagementAPIClient
 
@@ -14,6 +15,8 @@ public final class ManagementAPIPushChannel: PushChannel {
         _ message: [UInt8], to connectionIds: [String], concurrency: Int, deadline: ContinuousClock.Instant
     ) -> PushReport {
         let report = client.post(message, to: connectionIds, concurrency: concurrency, deadline: deadline)
-        return PushReport(sent: report.sent, gone: report.goneConnectionIds, failed: report.failed, retries: report.retries)
+        return PushReport(
+            sent: report.sent, gone: report.goneConnectionIds, failed: report.failed, retries: report.retries,
+            failureSamples: report.failureSamples.map { FailureSample(kind: $0.kind, reason: $0.error.description) })
     }
 }

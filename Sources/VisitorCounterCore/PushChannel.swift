@@ -18,11 +18,26 @@ public struct PushReport: Sendable, Equatable {
     public var failed: Int
     /// Extra attempts made because of 429, 5xx or transport errors.
     public var retries: Int
+    /// One sample reason per kind of failure (kind, reason), e.g. `("403 AccessDeniedException", "...")`:
+    /// a signing or permissions problem must show its reason in the log, not only a count.
+    public var failureSamples: [FailureSample]
 
-    public init(sent: Int = 0, gone: [String] = [], failed: Int = 0, retries: Int = 0) {
+    public init(sent: Int = 0, gone: [String] = [], failed: Int = 0, retries: Int = 0, failureSamples: [FailureSample] = []) {
         self.sent = sent
         self.gone = gone
         self.failed = failed
         self.retries = retries
+        self.failureSamples = failureSamples
+    }
+}
+
+/// One kind of failure and the reason of one failure of that kind (secret-free).
+public struct FailureSample: Sendable, Equatable {
+    public var kind: String
+    public var reason: String
+
+    public init(kind: String, reason: String) {
+        self.kind = kind
+        self.reason = reason
     }
 }

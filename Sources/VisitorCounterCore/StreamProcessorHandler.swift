@@ -40,30 +40,82 @@ public struct StreamProcessorHandler: LambdaHandler {
 
     public func handle(_ event: DynamoDBStreamEvent, context: LambdaContext) throws -> DynamoDBBatchResponse {
         let started = ContinuousClock.now
+        var summary = BroadcastSummary()
+        // One summary line for every invocation, whatever happens below (a thrown error included).
+        defer {
+            let elapsed = (ContinuousClock.now - started).components
+            summary.durationMs = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+            emit(summary.logLine(timestamp: now(), functionName: functionName))
+        }
+        // Keep a margin to delete gone connections, correct the live count and report before Lambda's own timeout.
+        let deadline = context.deadlineInstant - .milliseconds(500)
+        let visits: String
+        switch CounterChange.of(event.records, shards: configuration.counterShards.count) {
+        case .none:
+            summary.reason = "no counter change in the batch (\(event.records.count) records)"
+            return DynamoDBBatchResponse(batchItemFailures: [])
+        case .correctionsOnly:
+            summary.reason = "only live corrections in the batch: already broadcast"
+            return DynamoDBBatchResponse(batchItemFailures: [])
+        case .newest(let newest):
+            visits = newest
+        case .readTotal:
+            do {
+                visits = try store.readCounter(deadline: deadline).visits
+            } catch {
+                summary.reason = "could not read the counter: \(error)"
+                throw error
+            }
+        }
         // "Young" is judged against when the posts went out, not when the deletes run after them.
         let postedAt = now()
-        guard let message = NewestCount.message(in: event.records) else {
-            context.logger.debug("no counter change in batch", ["records": .int(event.records.count)])
-            return DynamoDBBatchResponse(batchItemFailures: [])
+        let rows: [StoredConnection]
+        do {
+            rows = try store.connections(deadline: deadline)
+        } catch {
+            summary.reason = "could not scan the connections: \(error)"
+            throw error
         }
-        // Keep a margin to delete gone connections and report before Lambda's own timeout.
-        let deadline = context.deadlineInstant - .milliseconds(500)
-        let connections = try store.connections(deadline: deadline)
+        let open = rows.filter { !$0.isExpired(atEpochSeconds: postedAt / 1000) }
+        summary.expired = rows.count - open.count
+        summary.connections = open.count
+        let live = configuration.liveViewers ? open.count : nil
+        summary.live = live
+        guard let message = CounterMessage(visits: visits, live: live.map(String.init)) else {
+            summary.reason = "the counter holds a value that is not a count"
+            throw VisitorCounterError(.storage, "the counter holds a value that is not a count: \(visits.prefix(40))")
+        }
+        if open.isEmpty { summary.reason = "no open connections" }
+        // Posts are retried until shortly before their own deadline; a fifth of the time left (at most 3 s)
+        // stays for deleting gone connections and correcting the live count afterwards.
+        let broadcastDeadline = deadline - min(.seconds(3), ContinuousClock.now.duration(to: deadline) / 5)
         let report = channel.broadcast(
-            message.bytes, to: connections.map(\.connectionId),
-            concurrency: configuration.fanoutConcurrency, deadline: deadline)
-
-        var summary = BroadcastSummary()
-        summary.connections = connections.count
+            message.bytes, to: open.map(\.connectionId), concurrency: configuration.fanoutConcurrency, deadline: broadcastDeadline)
         summary.sent = report.sent
         summary.gone = report.gone.count
         summary.failed = report.failed
         summary.retries = report.retries
-        removeGone(report.gone, connections: connections, postedAt: postedAt, deadline: deadline, context: context)
-        summary.durationMs = Int64((ContinuousClock.now - started).components.seconds * 1000)
-            + Int64((ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)
-        emit(summary.logLine(timestamp: now(), functionName: functionName))
+        summary.failureSamples = report.failureSamples
+        let deleted = removeGone(report.gone, connections: open, postedAt: postedAt, deadline: deadline, context: context)
+        if let live {
+            summary.liveCorrection = convergeLive(to: live - deleted, deadline: deadline, context: context)
+        }
         return DynamoDBBatchResponse(batchItemFailures: [])
+    }
+
+    /// Brings the stored live count to `target` (the connections found open, less those this invocation
+    /// deleted, whose deletes already took one off each). Returns the correction written; nil when the
+    /// stored value could not be read or written (logged; the next broadcast corrects it).
+    private func convergeLive(to target: Int, deadline: ContinuousClock.Instant, context: LambdaContext) -> Int64? {
+        do {
+            let stored = try store.readCounter(deadline: deadline).live ?? 0
+            let delta = Int64(target) - stored
+            if delta != 0 { try store.correctLive(by: delta, deadline: deadline) }
+            return delta
+        } catch {
+            context.logger.warn("could not correct the live count", ["error": .string(error.description)])
+            return nil
+        }
     }
 
     /// Writes one line to stdout unbuffered, in one `write(2)`, so it is never held back in a pipe nor
@@ -80,20 +132,23 @@ public struct StreamProcessorHandler: LambdaHandler {
     }
 
     /// Deletes gone connections, except young ones; a failed delete is logged, never fatal (TTL cleans up).
+    /// Returns how many this invocation deleted.
     private func removeGone(
         _ gone: [String], connections: [StoredConnection], postedAt: Int64, deadline: ContinuousClock.Instant,
         context: LambdaContext
-    ) {
-        guard !gone.isEmpty else { return }
+    ) -> Int {
+        guard !gone.isEmpty else { return 0 }
         let connectedAt = Dictionary(connections.map { ($0.connectionId, $0.connectedAt) }, uniquingKeysWith: { a, _ in a })
         let cutoff = postedAt - Self.youngConnectionMilliseconds
+        var deleted = 0
         for id in gone {
             if let at = connectedAt[id] ?? nil, at > cutoff { continue }
             do {
-                try store.removeGoneConnection(id, deadline: deadline)
+                if try store.removeGoneConnection(id, deadline: deadline) { deleted += 1 }
             } catch {
                 context.logger.warn("could not delete gone connection", ["error": .string(error.description)])
             }
         }
+        return deleted
     }
 }

@@ -77,6 +77,26 @@ import Testing
         }
     }
 
+    @Test(arguments: ["http://dynamodb.eu-west-1.amazonaws.com", "http://10.0.0.5:8000", "http://128.0.0.1", "http://127.0.0.1.example.com",
+                      "http://[::2]:8000", "http://localhost.example.com", "http://127.0.0.256"])
+    func plainHTTPToAnotherMachineIsAnInitError(_ url: String) throws {
+        for name in ["AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL"] {
+            var env = base
+            env[name] = url
+            let failure = try #require(error(env))
+            #expect(failure.code == .configuration)
+            #expect(failure.message.contains(name) && failure.message.contains("https://"), "\(failure.message)")
+        }
+    }
+
+    @Test(arguments: ["http://127.0.0.1:8000", "http://127.3.4.5", "http://[::1]:8000", "http://localhost:8000", "http://LOCALHOST",
+                      "https://dynamodb.eu-west-1.amazonaws.com", "https://10.0.0.5:8443"])
+    func httpsOrLoopbackEndpointsAreAccepted(_ url: String) throws {
+        var env = base
+        env["AWS_ENDPOINT_URL_DYNAMODB"] = url
+        #expect(try AWSConfiguration.fromEnvironment(env).dynamoDBEndpoint.hasPrefix("http"))
+    }
+
     @Test(arguments: ["eu-west-1", "us-gov-west-1", "ap-southeast-2", "cn-north-1", "il-central-1"])
     func validRegions(_ region: String) throws {
         var env = base

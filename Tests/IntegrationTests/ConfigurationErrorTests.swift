@@ -27,6 +27,28 @@ import TestSupport
         await server.stop()
     }
 
+    @Test(arguments: [
+        ("DBUpdater", "AWS_ENDPOINT_URL_DYNAMODB", "http://dynamodb.eu-west-1.amazonaws.com", "https://"),
+        ("DBStreamProcessor", "AWS_ENDPOINT_URL", "http://10.1.2.3:8000", "https://"),
+        ("DBStreamProcessor", "WEBSOCKET_API_ENDPOINT", "http://abc.execute-api.eu-west-1.amazonaws.com/prod", "https://"),
+        ("DBUpdater", "COUNTER_SHARDS", "0", "1 to 32"), ("DBStreamProcessor", "COUNTER_SHARDS", "64", "1 to 32"),
+    ])
+    func aBadValueIsAnInitErrorThatNamesIt(binary: String, variable: String, value: String, hint: String) async throws {
+        let server = RuntimeAPIServer()
+        try await server.start()
+        var env = [
+            "AWS_LAMBDA_RUNTIME_API": server.address, "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY": "secret", "WEBSOCKET_API_ENDPOINT": "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
+        ]
+        env[variable] = value
+        let process = try ChildProcess(RepoPaths.productsDirectory.appendingPathComponent(binary).path, [], environment: env)
+        let status = process.waitForExit(timeout: 20)
+        #expect(status != nil && status != 0)
+        let message = await server.initError?.message ?? ""
+        #expect(message.contains(variable) && message.contains(hint), "init error: \(message); stderr: \(process.stderr)")
+        await server.stop()
+    }
+
     @Test func wrongCredentialsAreAClearInvocationErrorAndTheProcessLives() async throws {
         let aws = try LocalAWS()
         let fleet = try await FunctionFleet(binary: "DBUpdater") {

@@ -85,6 +85,17 @@ import VisitorCounterCore
         #expect(store.state.withLock { $0.live } == 0)
     }
 
+    @Test(arguments: [(Int64?.none, "0"), (-3, "0"), (0, "0"), (5, "5")])
+    func syncNeverFailsBecauseOfTheStoredLiveCount(stored: Int64?, shown: String) throws {
+        store.state.withLock { s in
+            s.visits = 12
+            s.live = stored
+        }
+        let response = try send(handler(FunctionConfiguration(liveViewers: true)), Fixtures.webSocketEvent(route: "sync"))
+        #expect(response.statusCode == 200)
+        #expect(response.body == #"{"visits":12,"live":\#(shown)}"#)
+    }
+
     @Test func syncReturnsTheCurrentCount() throws {
         let h = handler()
         #expect(try send(h, Fixtures.webSocketEvent(route: "sync")).body == #"{"visits":0}"#)

@@ -6,11 +6,16 @@ import VisitorCounterCore
 final class InMemoryCounterStore: CounterStore, Sendable {
     struct State {
         var visits = 0
-        var live: Int?
+        var live: Int64?
         var markers: Set<String> = []
         var connections: [String: Int64] = [:]
+        /// Epoch seconds of a row's TTL, when it has one.
+        var expiresAt: [String: Int64] = [:]
         var removed: [String] = []
+        var corrections: [Int64] = []
         var failNextConnections = false
+        /// Whether deleting a gone connection also takes one off `live` (the DynamoDB store's LIVE_VIEWERS).
+        var liveViewers = false
     }
 
     let state = Mutex(State())
@@ -19,6 +24,7 @@ final class InMemoryCounterStore: CounterStore, Sendable {
         state.withLock { s in
             if s.connections[connection.connectionId] != nil { return .alreadyConnected }
             s.connections[connection.connectionId] = connection.connectedAt
+            s.expiresAt[connection.connectionId] = connection.expiresAt
             if connection.liveViewers { s.live = (s.live ?? 0) + 1 }
             if let visit = connection.visitId {
                 guard s.markers.insert(visit).inserted else { return .repeatVisit }
@@ -28,15 +34,18 @@ final class InMemoryCounterStore: CounterStore, Sendable {
         }
     }
 
-    func disconnect(connectionId: String, liveViewers: Bool, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+    @discardableResult
+    func disconnect(connectionId: String, liveViewers: Bool, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> Bool {
         state.withLock { s in
-            guard s.connections.removeValue(forKey: connectionId) != nil else { return }
+            guard s.connections.removeValue(forKey: connectionId) != nil else { return false }
+            s.expiresAt[connectionId] = nil
             if liveViewers { s.live = (s.live ?? 0) - 1 }
+            return true
         }
     }
 
     func readCounter(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> CounterSnapshot {
-        state.withLock { CounterSnapshot(visits: String($0.visits), live: $0.live.map(String.init)) }
+        state.withLock { CounterSnapshot(visits: String($0.visits), live: $0.live) }
     }
 
     func connections(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> [StoredConnection] {
@@ -45,15 +54,23 @@ final class InMemoryCounterStore: CounterStore, Sendable {
                 s.failNextConnections = false
                 throw VisitorCounterError(.storage, "scan failed")
             }
-            return s.connections.map { StoredConnection(connectionId: $0.key, connectedAt: $0.value) }
+            return s.connections.map { StoredConnection(connectionId: $0.key, connectedAt: $0.value, expiresAt: s.expiresAt[$0.key]) }
                 .sorted { $0.connectionId < $1.connectionId }
         }
     }
 
-    func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
-        state.withLock { s in
-            s.connections.removeValue(forKey: connectionId)
+    func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> Bool {
+        let liveViewers = state.withLock { s in
             s.removed.append(connectionId)
+            return s.liveViewers
+        }
+        return try disconnect(connectionId: connectionId, liveViewers: liveViewers, deadline: deadline)
+    }
+
+    func correctLive(by delta: Int64, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+        state.withLock { s in
+            s.corrections.append(delta)
+            s.live = (s.live ?? 0) + delta
         }
     }
 }
@@ -67,6 +84,8 @@ final class RecordingPushChannel: PushChannel, Sendable {
         var failing: Set<String> = []
         var broadcasts = 0
         var concurrency: [Int] = []
+        /// Failures to report as samples, by kind.
+        var samples: [FailureSample] = []
     }
 
     let state = Mutex(State())
@@ -75,7 +94,7 @@ final class RecordingPushChannel: PushChannel, Sendable {
         state.withLock { s in
             s.broadcasts += 1
             s.concurrency.append(concurrency)
-            var report = PushReport()
+            var report = PushReport(failureSamples: s.samples)
             for id in connectionIds {
                 if s.gone.contains(id) {
                     report.gone.append(id)

@@ -92,9 +92,12 @@ import TestSupport
         defer { aws.stop() }
         let updater = try await FunctionInstance(binary: "DBUpdater") { aws.environment(runtimeAPI: $0) }
         defer { Task { await updater.stop() } }
-        func connect(_ id: String, visit: String?) async throws -> Int? {
-            try await updater.invoke(WebSocketEvents.event(route: "$connect", connectionId: id, visit: visit)).statusCode
+        // DBUpdater retries until its deadline: the invocations that must fail get 3 s, and more faults than
+        // attempts fit in that (one attempt every 10-500 ms).
+        func connect(_ id: String, visit: String?, deadline: Duration = .seconds(10)) async throws -> Int? {
+            try await updater.invoke(WebSocketEvents.event(route: "$connect", connectionId: id, visit: visit), deadline: deadline).statusCode
         }
+        let everyAttempt = 400
 
         // Applied, then 500: the client's retry finds the connection recorded and answers 200, once counted.
         try aws.proxy.script("TransactWriteItems", ["500-after"])
@@ -106,33 +109,34 @@ import TestSupport
         #expect(try aws.visits() == 2)
         // Applied, then every attempt dropped: the $connect fails (API Gateway refuses the connection) but
         // the visit was recorded and counts; the page's reconnect with the same visit id is not counted again.
-        // (More faults than attempts: libcurl itself resends a request once when a reused connection dies
-        // before answering, so one attempt of ours may reach the proxy twice.)
+        // (libcurl itself resends a request once when a reused connection dies before answering, so one
+        // attempt of ours may reach the proxy twice.)
         try aws.proxy.reset()
-        try aws.proxy.script("TransactWriteItems", Array(repeating: "drop-after", count: 12))
-        #expect(try await connect(WebSocketEvents.connectionId(3), visit: "visit-cccc") == nil)
+        try aws.proxy.script("TransactWriteItems", Array(repeating: "drop-after", count: everyAttempt))
+        #expect(try await connect(WebSocketEvents.connectionId(3), visit: "visit-cccc", deadline: .seconds(3)) == nil)
         let sent = try aws.proxy.stats().requests["TransactWriteItems"] ?? 0
         try aws.proxy.reset()
         #expect(try aws.visits() == 3)
         #expect(try await connect(WebSocketEvents.connectionId(4), visit: "visit-cccc") == 200)
         #expect(try aws.visits() == 3)
         // Throttled on every attempt: nothing applied, the $connect fails; the reconnect counts.
-        try aws.proxy.script("TransactWriteItems", Array(repeating: "throttle", count: 4))
-        #expect(try await connect(WebSocketEvents.connectionId(5), visit: "visit-dddd") == nil)
+        try aws.proxy.script("TransactWriteItems", Array(repeating: "throttle", count: everyAttempt))
+        #expect(try await connect(WebSocketEvents.connectionId(5), visit: "visit-dddd", deadline: .seconds(3)) == nil)
+        try aws.proxy.reset()
         #expect(try aws.visits() == 3)
         #expect(try await connect(WebSocketEvents.connectionId(6), visit: "visit-dddd") == 200)
         #expect(try aws.visits() == 4)
         // Without a visit id nothing ties a reconnect to the failed attempt: an applied-but-failed
         // $connect and its reconnect count twice (DESIGN §5: no visit parameter → always counts).
-        try aws.proxy.script("TransactWriteItems", Array(repeating: "drop-after", count: 12))
-        #expect(try await connect(WebSocketEvents.connectionId(7), visit: nil) == nil)
+        try aws.proxy.script("TransactWriteItems", Array(repeating: "drop-after", count: everyAttempt))
+        #expect(try await connect(WebSocketEvents.connectionId(7), visit: nil, deadline: .seconds(3)) == nil)
         try aws.proxy.reset()
         #expect(try await connect(WebSocketEvents.connectionId(8), visit: nil) == 200)
         #expect(try aws.visits() == 6)
         #expect(try aws.visitMarkers() == ["visit-aaaa", "visit-bbbb", "visit-cccc", "visit-dddd"])
         Artifacts.save("dynamodb-unknown-outcome", updater.output + aws.log)
         Artifacts.figures("dynamodb-unknown-outcome", [
-            "connects": 8, "expectedCount": 6, "observedCount": try aws.visits(), "requestsForFourDroppedAttempts": sent,
+            "connects": 8, "expectedCount": 6, "observedCount": try aws.visits(), "requestsForDroppedAttemptsIn3s": sent,
         ])
         #expect(updater.isRunning)
     }

@@ -3,7 +3,8 @@ import Foundation
 import TestSupport
 
 /// scripts/fault_proxy.py: a loopback proxy in front of moto (or a DynamoDB stand-in without one) that
-/// injects throttling, 500s, dropped connections and slow answers on chosen operations.
+/// injects throttling, 500s, dropped connections and slow answers on chosen operations, and can model
+/// DynamoDB's transaction conflicts (`contention(ms:)`).
 final class FaultProxy: @unchecked Sendable {
     /// The faults the proxy knows (see the script's doc).
     enum Fault: String, CaseIterable {
@@ -15,6 +16,9 @@ final class FaultProxy: @unchecked Sendable {
     struct Stats: Decodable {
         let requests: [String: Int]
         let injected: [String: Int]
+        /// Requests refused by the contention model, per operation.
+        let conflicts: [String: Int]
+        let conflictsTotal: Int
     }
 
     private struct Started: Decodable { let endpoint: String }
@@ -38,6 +42,12 @@ final class FaultProxy: @unchecked Sendable {
     /// From now on each request of `operations` gets a fault with probability `rate`, drawn from `seed`.
     func random(seed: Int, rate: Double, operations: [String], faults: [Fault], slowMs: Int = 300) throws {
         try post("random", ["seed": seed, "rate": rate, "operations": operations, "faults": faults.map(\.rawValue), "slowMs": slowMs])
+    }
+
+    /// DynamoDB's transaction conflicts from now on: a TransactWriteItems holds its items for `ms`
+    /// milliseconds; 0 turns the model off.
+    func contention(ms: Int) throws {
+        try post("contention", ["ms": ms])
     }
 
     /// Stand-in answers per operation.

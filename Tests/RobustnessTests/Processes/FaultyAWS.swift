@@ -10,8 +10,9 @@ import TestSupport
 final class FaultyAWS: LocalAWS, @unchecked Sendable {
     let proxy: FaultProxy
 
-    init() throws {
-        let moto = try MotoServer()
+    /// `fastTransactions`: moto with O(1) transactions (see `MotoServer`).
+    init(fastTransactions: Bool = false) throws {
+        let moto = try MotoServer(fastTransactions: fastTransactions)
         proxy = try FaultProxy(upstream: moto.endpoint)
         try super.init(moto: moto)
     }
@@ -25,6 +26,15 @@ final class FaultyAWS: LocalAWS, @unchecked Sendable {
     /// The counter's `visits` (0 when the item does not exist yet).
     func visits() throws -> Int {
         try client.getItem(table: counterTable, key: ["id": .string("visitors")], consistentRead: true)?["visits"]?.intValue ?? 0
+    }
+
+    /// The counter's total over every shard (`visitors`, `visitors#k`): `visits` and `live` summed.
+    func shardTotals() throws -> (visits: Int, live: Int, shards: Int) {
+        let shards = try client.scan(table: counterTable, consistentRead: true).allItems().filter {
+            guard let id = $0["id"]?.stringValue else { return false }
+            return id == "visitors" || id.hasPrefix("visitors#")
+        }
+        return (shards.reduce(0) { $0 + ($1["visits"]?.intValue ?? 0) }, shards.reduce(0) { $0 + ($1["live"]?.intValue ?? 0) }, shards.count)
     }
 
     /// The visit ids that have a marker (`visit#<id>`) in VisitorCount.

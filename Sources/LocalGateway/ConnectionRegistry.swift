@@ -51,6 +51,13 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
+    /// The connections with no activity since `cutoff` (epoch milliseconds), not already being closed.
+    func idle(before cutoff: Int64) -> [String] {
+        entries.withLock { entries in
+            entries.values.filter { $0.lastActiveAt < cutoff && !$0.closedByServer }.map(\.info.id)
+        }
+    }
+
     /// How many connections are open.
     var count: Int { entries.withLock { $0.count } }
 }

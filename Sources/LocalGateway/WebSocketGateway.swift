@@ -13,6 +13,8 @@ struct WebSocketGateway: Sendable {
     let routes: TablesConfiguration
     let function: HostedFunction
     let registry: ConnectionRegistry
+    /// Lost `$disconnect`s and the other AWS behaviours `make dev` and the tests can switch on.
+    var faults = LocalFaults()
     /// API Gateway's limit for a message (frames of a message together): 128 KB; larger closes with 1009.
     /// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
     static let maxMessageSize = 128 * 1024
@@ -63,6 +65,10 @@ struct WebSocketGateway: Sendable {
         let entry = registry.remove(info.id)
         let (code, reason) = observer.closeStatus(closedByServer: entry?.closedByServer ?? false)
         guard routes.route("$disconnect") != nil else { return }
+        if faults.dropsDisconnect() {
+            GatewayLog.line("fault: dropped the $disconnect of \(info.id)")
+            return
+        }
         let event = WebSocketEvent.disconnect(info, statusCode: code, reason: reason, stage: stage, now: Date())
         _ = await function.invoke(event.encoded(), detail: "$disconnect")
     }

@@ -21,6 +21,7 @@ usage: smoke.py (--url WS_URL | --stack NAME) [--origin ORIGIN] [--region REGION
                 [--log-minutes 15] [--json]
 """
 import argparse
+import contextlib
 import json
 import re
 import secrets
@@ -49,14 +50,16 @@ class Page:
         self.visit_id = visit_id or secrets.token_urlsafe(16)
         self.frames = []
         self.ws = None
+        self.exits = contextlib.ExitStack()
 
     def open(self):
         """Connects; returns the handshake time in ms."""
         separator = "&" if "?" in self.url else "?"
         start = time.monotonic()
         try:
-            self.ws = connect(f"{self.url}{separator}visit={self.visit_id}", origin=self.origin,
-                              open_timeout=self.timeout, close_timeout=2)
+            self.ws = self.exits.enter_context(connect(
+                f"{self.url}{separator}visit={self.visit_id}", origin=self.origin, open_timeout=self.timeout,
+                close_timeout=2))
         except InvalidStatus as error:
             status = error.response.status_code
             hint = (f" Is the origin {self.origin!r} in AllowedOrigins?" if self.origin
@@ -101,9 +104,8 @@ class Page:
                     return frame
 
     def close(self):
-        if self.ws is not None:
-            self.ws.close()
-            self.ws = None
+        self.ws = None
+        self.exits.close()
 
 
 def visits_at_least(n):

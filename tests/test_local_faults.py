@@ -248,3 +248,20 @@ def test_only_the_functions_go_through_a_proxy_in_front_of_dynamodb():
         proxy.wait(timeout=10)
         moto.close()
         workdir.cleanup()
+
+
+def test_connections_close_after_the_maximum_duration_even_when_pinging():
+    with running_stack("gateway-max-duration", ["--max-connection-duration", "2"]) as (_, gateway):
+        async def scenario():
+            async with connect(f"{gateway.ws_url}?visit={secrets.token_urlsafe(16)}") as ws:
+                with pytest.raises(ConnectionClosed) as closed:
+                    for _ in range(40):  # pings every quarter second: never idle, closed all the same
+                        await ws.send(json.dumps({"action": "ping"}))
+                        await asyncio.sleep(0.25)
+                        while (frame := json.loads(await asyncio.wait_for(ws.recv(), 10))) != {"pong": True}:
+                            assert "visits" in frame, frame
+                return closed.value.rcvd.code
+
+        assert asyncio.run(scenario()) == 1001
+        assert "open for 2.0 seconds (API Gateway's limit)" in gateway.text()
+        wait_until(lambda: invocations(gateway, "$disconnect") == 1, 20, message="the $disconnect")

@@ -51,10 +51,12 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
-    /// The connections with no activity since `cutoff` (epoch milliseconds), not already being closed.
-    func idle(before cutoff: Int64) -> [String] {
+    /// The connections, not already being closed, with no activity since `idleCutoff` or opened before
+    /// `openedCutoff` (epoch milliseconds), each with which limit it reached.
+    func expired(idleBefore idleCutoff: Int64, openedBefore openedCutoff: Int64) -> [(id: String, idle: Bool)] {
         entries.withLock { entries in
-            entries.values.filter { $0.lastActiveAt < cutoff && !$0.closedByServer }.map(\.info.id)
+            entries.values.filter { !$0.closedByServer && ($0.lastActiveAt < idleCutoff || $0.info.connectedAt < openedCutoff) }
+                .map { ($0.info.id, $0.lastActiveAt < idleCutoff) }
         }
     }
 

@@ -25,6 +25,8 @@ struct GatewayOptions: Sendable {
     var functionDynamoDBEndpoint: String?
     /// API Gateway closes a connection with no message for this long.
     var idleTimeout: Duration = .seconds(600)
+    /// API Gateway closes every connection after this long.
+    var maxConnectionDuration: Duration = .seconds(7200)
     /// The fraction of `$disconnect`s lost (0...1), as API Gateway may lose them.
     var dropDisconnects = 0.0
     /// Seed of the dropped-`$disconnect` draws; nil picks one (printed).
@@ -38,12 +40,13 @@ struct GatewayOptions: Sendable {
         usage: LocalGateway [--host 127.0.0.1] [--port 8080] [--dynamodb-endpoint URL] [--web-root web]
                             [--tables FILE] [--instances N] [--allowed-origins LIST] [--live-viewers]
                             [--bin-path DIR] [--log-level LEVEL] [--function-dynamodb-endpoint URL]
-                            [--idle-timeout SECONDS] [--drop-disconnects FRACTION] [--fault-seed N]
+                            [--idle-timeout SECONDS] [--max-connection-duration SECONDS]
+                            [--drop-disconnects FRACTION] [--fault-seed N]
                             [--ttl-lag SECONDS] [--fault-control]
         Credentials and region come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.
-        AWS's harder behaviours (docs/local-faults.md): --idle-timeout (default 600, API Gateway's), --drop-disconnects
-        1 or 0.3 (lost $disconnects, seeded by --fault-seed), --ttl-lag (delete rows this long after their
-        expiresAt; default never), --fault-control (POST /_local/faults/management-throttle {"seconds": 3}:
+        AWS's harder behaviours (docs/local-faults.md): --idle-timeout (default 600) and --max-connection-duration
+        (default 7200), API Gateway's; --drop-disconnects 1 or 0.3 (lost $disconnects, seeded by --fault-seed);
+        --ttl-lag (delete rows this long after their expiresAt; default never); --fault-control (POST /_local/faults/management-throttle {"seconds": 3}:
         the Management API answers 429 to every POST for that long; GET /_local/faults: what the faults did).
         """
 
@@ -85,6 +88,7 @@ struct GatewayOptions: Sendable {
             case "--log-level": options.logLevel = try value(argument)
             case "--function-dynamodb-endpoint": options.functionDynamoDBEndpoint = try value(argument)
             case "--idle-timeout": options.idleTimeout = try seconds(argument, in: 0.1...7200)
+            case "--max-connection-duration": options.maxConnectionDuration = try seconds(argument, in: 0.1...86400)
             case "--ttl-lag": options.ttlLag = try seconds(argument, in: 0...(30 * 86400))
             case "--fault-control": options.faultControl = true
             case "--drop-disconnects":

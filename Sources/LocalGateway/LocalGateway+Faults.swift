@@ -4,6 +4,9 @@ extension LocalGateway {
         if options.idleTimeout != WebSocketGateway.defaultIdleTimeout {
             GatewayLog.line("idle connections are closed after \(options.idleTimeout)")
         }
+        if options.maxConnectionDuration != WebSocketGateway.defaultMaxConnectionDuration {
+            GatewayLog.line("connections are closed after \(options.maxConnectionDuration)")
+        }
         if options.dropDisconnects > 0 {
             GatewayLog.line("fault: dropping \(options.dropDisconnects * 100)% of $disconnects (seed \(faults.seed))")
         }

@@ -47,7 +47,8 @@ struct LocalGateway {
         defer { sweeper?.stop() }
         let registry = ConnectionRegistry()
         let idleCloser = Task { [options] in
-            await WebSocketGateway.closeIdleConnections(in: registry, timeout: options.idleTimeout)
+            await WebSocketGateway.closeIdleConnections(
+                in: registry, timeout: options.idleTimeout, maxDuration: options.maxConnectionDuration)
         }
         defer { idleCloser.cancel() }
         do {

@@ -69,10 +69,11 @@ struct LocalFaultsTests {
 
     @Test func commandLineOptions() throws {
         let options = try GatewayOptions.parse([
-            "--idle-timeout", "2.5", "--drop-disconnects", "0.25", "--fault-seed", "7", "--ttl-lag", "0",
+            "--idle-timeout", "2.5", "--max-connection-duration", "60", "--drop-disconnects", "0.25", "--fault-seed", "7", "--ttl-lag", "0",
             "--fault-control", "--function-dynamodb-endpoint", "http://127.0.0.1:9",
         ])
         #expect(options.idleTimeout == .milliseconds(2500))
+        #expect(options.maxConnectionDuration == .seconds(60))
         #expect(options.dropDisconnects == 0.25)
         #expect(options.faultSeed == 7)
         #expect(options.ttlLag == .zero)
@@ -82,9 +83,11 @@ struct LocalFaultsTests {
         let defaults = try GatewayOptions.parse([])
         #expect(defaults.idleTimeout == WebSocketGateway.defaultIdleTimeout)
         #expect(defaults.idleTimeout == .seconds(600))
+        #expect(defaults.maxConnectionDuration == WebSocketGateway.defaultMaxConnectionDuration)
+        #expect(defaults.maxConnectionDuration == .seconds(7200))
         #expect(defaults.dropDisconnects == 0 && defaults.ttlLag == nil && !defaults.faultControl)
 
-        for bad in [["--drop-disconnects", "1.5"], ["--drop-disconnects", "x"], ["--idle-timeout", "0"],
+        for bad in [["--drop-disconnects", "1.5"], ["--drop-disconnects", "x"], ["--idle-timeout", "0"], ["--max-connection-duration", "x"],
                     ["--fault-seed", "-1"], ["--ttl-lag", "-3"]] {
             #expect(throws: GatewayError.self, "\(bad)") { try GatewayOptions.parse(bad) }
         }

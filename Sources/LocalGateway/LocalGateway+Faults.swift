@@ -1,6 +1,19 @@
 extension LocalGateway {
-    /// Says which of AWS's harder behaviours are on, and starts the TTL sweeper when `--ttl-lag` asks for it.
-    func startFaults() -> TTLSweeper? {
+    /// What runs beside the server to behave as AWS does: closing idle and too old connections, and, when
+    /// `--ttl-lag` asks for it, the TTL sweeper.
+    struct AWSBehaviours {
+        let idleCloser: Task<Void, Never>
+        let sweeper: TTLSweeper?
+
+        /// Stops both.
+        func stop() {
+            idleCloser.cancel()
+            sweeper?.stop()
+        }
+    }
+
+    /// Says which of AWS's harder behaviours are on and starts what runs beside the server.
+    func startAWSBehaviours(registry: ConnectionRegistry) -> AWSBehaviours {
         if options.idleTimeout != WebSocketGateway.defaultIdleTimeout {
             GatewayLog.line("idle connections are closed after \(options.idleTimeout)")
         }
@@ -13,11 +26,15 @@ extension LocalGateway {
         if let endpoint = options.functionDynamoDBEndpoint {
             GatewayLog.line("the functions use DynamoDB at \(endpoint)")
         }
-        guard let lag = options.ttlLag else { return nil }
+        let idleCloser = Task { [options] in
+            await WebSocketGateway.closeIdleConnections(
+                in: registry, timeout: options.idleTimeout, maxDuration: options.maxConnectionDuration)
+        }
+        guard let lag = options.ttlLag else { return AWSBehaviours(idleCloser: idleCloser, sweeper: nil) }
         let sweeper = TTLSweeper(tables: tables.tables, lag: lag, faults: faults)
         GatewayLog.line("ttl: expired rows are deleted \(lag) after their TTL")
         let settings = settings
         sweeper.start { try settings.makeDynamoDBClient() }
-        return sweeper
+        return AWSBehaviours(idleCloser: idleCloser, sweeper: sweeper)
     }
 }

@@ -43,14 +43,9 @@ struct LocalGateway {
         // Before the server is ready: visits from then on must reach the stream's reader.
         await poller.start { try settings.makeSource() }
         defer { poller.stop() }
-        let sweeper = startFaults()
-        defer { sweeper?.stop() }
         let registry = ConnectionRegistry()
-        let idleCloser = Task { [options] in
-            await WebSocketGateway.closeIdleConnections(
-                in: registry, timeout: options.idleTimeout, maxDuration: options.maxConnectionDuration)
-        }
-        defer { idleCloser.cancel() }
+        let awsBehaviours = startAWSBehaviours(registry: registry)
+        defer { awsBehaviours.stop() }
         do {
             try await makeApplication(updater: updater, registry: registry).runService()
         } catch {

@@ -13,13 +13,13 @@ struct WebSocketGateway: Sendable {
     let routes: TablesConfiguration
     let function: HostedFunction
     let registry: ConnectionRegistry
-    /// Lost `$disconnect`s and the other AWS behaviours `make dev` and the tests can switch on.
-    var faults = LocalFaults()
     /// API Gateway's limit for a message (frames of a message together): 128 KB; larger closes with 1009.
     /// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
     static let maxMessageSize = 128 * 1024
     /// API Gateway's limit for one frame: 32 KB (a longer message comes in several frames); larger closes with 1009.
     static let maxFrameSize = 32 * 1024
+    /// Lost `$disconnect`s and the other AWS behaviours `make dev` and the tests can switch on.
+    var faults = LocalFaults()
 
     var stage: String { String(stagePath.dropFirst()) }
 

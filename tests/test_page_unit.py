@@ -509,3 +509,11 @@ def test_keep_alive_zero_turns_it_off(page):
     count = len(p.fake("info", 0)["sent"])
     time.sleep(0.3)
     assert len(p.fake("info", 0)["sent"]) == count
+
+
+def test_keep_alive_period_from_the_script_tag(page):
+    p = page("keepalive.html")  # data-keep-alive-ms="25"
+    p.wait_sockets(1)
+    p.fake("open", 0)
+    p.wait(lambda: p.fake("info", 0)["sent"].count(PING) >= 2, message="pings without any configure() call")
+    assert p.fake("info", 0)["sent"][0] == SYNC

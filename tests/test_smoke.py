@@ -197,3 +197,76 @@ def test_smoke_fails_when_no_broadcast_arrives_in_time(stack):
     assert code == 1
     assert "smoke: FAIL: page A: no broadcast of the new total" in err and "within 3.0 s" in err
     assert gateway.faults()["managementAPI"]["throttledPosts"] >= 1
+
+
+# ---------------------------------------------------------------- --stack end to end (AWS stubbed, stack local)
+
+class StubbedSession:
+    """Stands in for boto3's Session: CloudFormation says the stack's URL is the local gateway's, and the
+    functions' logs are canned."""
+
+    def __init__(self, url, log_messages):
+        self.url, self.log_messages = url, log_messages
+        self.stubs = []
+
+    def __call__(self, region_name=None):
+        return self
+
+    def client(self, name):
+        client = boto3.client(name, region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x")
+        stub = Stubber(client)
+        if name == "cloudformation":
+            created = "2026-12-01T00:00:00Z"
+            stub.add_response("describe_stacks", {"Stacks": [{
+                "StackName": "counter", "CreationTime": created, "StackStatus": "CREATE_COMPLETE",
+                "Outputs": [{"OutputKey": "WebSocketURL", "OutputValue": self.url}]}]})
+            for logical_id in smoke.FUNCTION_LOG_GROUPS.values():
+                stub.add_response("describe_stack_resource", {"StackResourceDetail": {
+                    "LogicalResourceId": logical_id, "PhysicalResourceId": f"/aws/lambda/counter/{logical_id}",
+                    "ResourceType": "AWS::Logs::LogGroup", "LastUpdatedTimestamp": created,
+                    "ResourceStatus": "CREATE_COMPLETE"}})
+        else:
+            for function in smoke.FUNCTION_LOG_GROUPS:
+                stub.add_response("filter_log_events", {"events": [
+                    {"message": m} for m in self.log_messages.get(function, [])]})
+        stub.activate()
+        self.stubs.append(stub)
+        return client
+
+
+def run_main(monkeypatch, capsys, session, *args):
+    monkeypatch.setattr(boto3.session, "Session", session)
+    code = smoke.main(["--stack", "counter", *args])
+    for stub in session.stubs:
+        stub.assert_no_pending_responses()
+    return code, capsys.readouterr()
+
+
+def test_stack_mode_passes_with_clean_logs(stack, monkeypatch, capsys):
+    _, gateway = stack
+    code, out = run_main(monkeypatch, capsys, StubbedSession(gateway.ws_url, {}))
+    assert code == 0, out.out + out.err
+    assert f"smoke: {gateway.ws_url}" in out.out
+    assert "logs of DBUpdater: no errors" in out.out and "logs of DBStreamProcessor: no errors" in out.out
+
+
+def test_stack_mode_fails_on_errors_in_the_logs_and_names_an_init_error(stack, monkeypatch, capsys):
+    _, gateway = stack
+    logs = {"DBStreamProcessor": [
+        "/var/task/bootstrap: error while loading shared libraries: libcurl.so.4: cannot open shared object file: "
+        "No such file or directory"]}
+    code, out = run_main(monkeypatch, capsys, StubbedSession(gateway.ws_url, logs), "--json")
+    assert code == 1
+    result = json.loads(out.out)
+    assert result["ok"] is False and "timings" in result  # the WebSocket check itself passed
+    assert result["reason"] == ("errors in the functions' logs: DBStreamProcessor: init error: the library "
+                                "libcurl.so.4 failed to load (cannot open shared object file: No such file or directory)")
+
+
+def test_stack_mode_reads_the_logs_even_when_nothing_answers(monkeypatch, capsys):
+    url = f"ws://127.0.0.1:{free_port()}/prod"
+    logs = {"DBUpdater": ["LambdaRuntime: initialisation failed: CONNECTIONS_TABLE is not set"]}
+    code, out = run_main(monkeypatch, capsys, StubbedSession(url, logs), "--timeout", "2")
+    assert code == 1
+    assert "init error: CONNECTIONS_TABLE is not set" in out.out
+    assert "smoke: FAIL: page A: no answer from " + url in out.err

@@ -489,3 +489,18 @@ def test_outputs(template):
     assert outputs["ManagementApiEndpoint"]["Value"] == {"Fn::Sub": "https://" + host}
     assert outputs["VisitorCountTableName"]["Value"] == {"Ref": "VisitorCountTable"}
     assert outputs["ConnectionsTableName"]["Value"] == {"Ref": "ConnectionsTable"}
+
+
+def test_the_local_gateway_reads_the_routes_and_the_filter_as_the_template_declares_them():
+    """scripts/template_tables.py (what `make dev` and tests/local_stack.py give the gateway): the ping route
+    is a MOCK route with its answer, the others go to the function, and the stream filter is the template's."""
+    out = subprocess.run([str(VENV_BIN / "python"), str(ROOT / "scripts" / "template_tables.py"), str(TEMPLATE_PATH)],
+                         capture_output=True, text=True, check=True, timeout=120).stdout
+    described = json.loads(out)
+    routes = {r["routeKey"]: r for r in described["routes"]}
+    assert routes["ping"] == {"routeKey": "ping", "hasResponse": True, "integrationType": "MOCK",
+                              "mockResponse": '{"pong": true}'}
+    for key in ("$connect", "$disconnect", "sync"):
+        assert routes[key]["integrationType"] == "AWS_PROXY" and "mockResponse" not in routes[key]
+    assert routes["sync"]["hasResponse"] and not routes["$connect"]["hasResponse"]
+    assert described["stream"]["filters"] == [{"dynamodb": {"Keys": {"id": {"S": [{"prefix": "visitors"}]}}}}]

@@ -228,32 +228,6 @@
     emit("visitorcounter:update", { visits: visits, live: live });
   }
 
-  // ---- keep-alive ------------------------------------------------------------------------------
-  // API Gateway closes a WebSocket after 10 minutes without a message. While the page is visible it
-  // sends {"action":"ping"} every keepAliveMs; the `ping` route is a MOCK integration (no function
-  // runs). A hidden page sends nothing: it closes its socket after the grace period anyway.
-
-  var keepAliveTimer = 0;
-  var pingsSent = 0;
-
-  function stopKeepAlive() {
-    clearTimeout(keepAliveTimer);
-    keepAliveTimer = 0;
-  }
-
-  function startKeepAlive(ws) {
-    stopKeepAlive();
-    if (!(config.keepAliveMs > 0)) return;
-    keepAliveTimer = setTimeout(function () {
-      if (socket !== ws || ws.readyState !== 1) return;
-      if (document.visibilityState !== "hidden") {
-        ws.send(JSON.stringify({ action: "ping" }));
-        pingsSent += 1;
-      }
-      startKeepAlive(ws);
-    }, config.keepAliveMs);
-  }
-
   // ---- connection ------------------------------------------------------------------------------
 
   function open() {
@@ -319,6 +293,32 @@
     var ws = socket;
     socket = null;  // its close event is ignored from now on
     if (ws && ws.readyState < 2) ws.close(1000, reason);
+  }
+
+  // ---- keep-alive ------------------------------------------------------------------------------
+  // API Gateway closes a WebSocket after 10 minutes without a message. While the page is visible it
+  // sends {"action":"ping"} every keepAliveMs; the `ping` route is a MOCK integration (no function
+  // runs). A hidden page sends nothing: it closes its socket after the grace period anyway.
+
+  var keepAliveTimer = 0;
+  var pingsSent = 0;
+
+  function stopKeepAlive() {
+    clearTimeout(keepAliveTimer);
+    keepAliveTimer = 0;
+  }
+
+  function startKeepAlive(ws) {
+    stopKeepAlive();
+    if (!(config.keepAliveMs > 0)) return;
+    keepAliveTimer = setTimeout(function () {
+      if (socket !== ws || ws.readyState !== 1) return;
+      if (document.visibilityState !== "hidden") {
+        ws.send(JSON.stringify({ action: "ping" }));
+        pingsSent += 1;
+      }
+      startKeepAlive(ws);
+    }, config.keepAliveMs);
   }
 
   function connect() {

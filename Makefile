@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test dev deploy smoke clean bootstrap-check bench fuzz soak build-DBUpdaterFunction build-DBStreamProcessorFunction
+.PHONY: help setup build test dev deploy clean bootstrap-check bench fuzz soak build-DBUpdaterFunction build-DBStreamProcessorFunction
 
 help:
 	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/)"
@@ -36,6 +36,7 @@ deploy:
 
 # Post-deploy check (docs/deploying.md): two WebSockets, a visit counted once and pushed, sync, ping; with
 # STACK the URL comes from the stack's outputs and both functions' recent logs are read for errors.
+.PHONY: smoke
 smoke:
 	.venv/bin/python scripts/smoke.py $(strip $(if $(STACK),--stack $(STACK),--url $(or $(URL),ws://127.0.0.1:8080/local)) \
 	  $(if $(REGION),--region $(REGION)) $(if $(ORIGIN),--origin $(ORIGIN)))

@@ -96,31 +96,31 @@ else
   log "using DynamoDB at $AWS_ENDPOINT_URL_DYNAMODB"
 fi
 
-gateway_args=()
+# CONTENTION_MS: the contention proxy between the functions and DynamoDB. Self-contained: it serves until
+# its stdin (a FIFO this shell holds open on fd 9) closes, which happens when this script exits, however.
 if [ -n "${CONTENTION_MS:-}" ]; then
   [ -n "${AWS_ENDPOINT_URL_DYNAMODB:-}" ] || die "CONTENTION_MS needs a local DynamoDB (moto or DynamoDB Local)"
   log "modelling DynamoDB's transaction conflicts (${CONTENTION_MS} ms) in front of $AWS_ENDPOINT_URL_DYNAMODB"
-  # The proxy serves until its stdin closes: a FIFO this shell holds open until it exits.
   mkfifo "$workdir/proxy.stdin"
   .venv/bin/python scripts/fault_proxy.py --upstream "$AWS_ENDPOINT_URL_DYNAMODB" --contention-ms "$CONTENTION_MS" \
     < "$workdir/proxy.stdin" > "$workdir/proxy.json" 2> "$workdir/proxy.log" &
-  children+=($!)
+  proxy_pid=$!
   exec 9> "$workdir/proxy.stdin"
   for _ in $(seq 1 300); do
     [ -s "$workdir/proxy.json" ] && break
-    kill -0 "${children[-1]}" 2>/dev/null || { cat "$workdir/proxy.log" >&2; die "scripts/fault_proxy.py did not start"; }
+    kill -0 "$proxy_pid" 2>/dev/null || { cat "$workdir/proxy.log" >&2; die "scripts/fault_proxy.py did not start"; }
     sleep 0.1
   done
   [ -s "$workdir/proxy.json" ] || die "scripts/fault_proxy.py printed nothing within 30 s"
   proxy_endpoint=$(.venv/bin/python -c 'import json, sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$workdir/proxy.json")
   # Only the functions go through it; the gateway's own stream reading and table setup do not.
-  gateway_args+=(--function-dynamodb-endpoint "$proxy_endpoint")
+  GATEWAY_ARGS="${GATEWAY_ARGS:-} --function-dynamodb-endpoint $proxy_endpoint"
 fi
 
 log "starting the local gateway on $HOST:$PORT"
 # shellcheck disable=SC2086 # GATEWAY_ARGS is a list of flags on purpose
 "$BIN_PATH/LocalGateway" --host "$HOST" --port "$PORT" --web-root web --bin-path "$BIN_PATH" \
-  "${tables_args[@]}" "${gateway_args[@]}" ${GATEWAY_ARGS:-} &
+  "${tables_args[@]}" ${GATEWAY_ARGS:-} &
 children+=($!)
 gateway=${children[-1]}
 

@@ -46,8 +46,9 @@ struct GatewayOptions: Sendable {
         Credentials and region come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.
         AWS's harder behaviours (docs/local-faults.md): --idle-timeout (default 600) and --max-connection-duration
         (default 7200), API Gateway's; --drop-disconnects 1 or 0.3 (lost $disconnects, seeded by --fault-seed);
-        --ttl-lag (delete rows this long after their expiresAt; default never); --fault-control (POST /_local/faults/management-throttle {"seconds": 3}:
-        the Management API answers 429 to every POST for that long; GET /_local/faults: what the faults did).
+        --ttl-lag (delete rows this long after their expiresAt; default never); --fault-control
+        (POST /_local/faults/management-throttle {"seconds": 3}: the Management API answers 429 to every POST for
+        that long; GET /_local/faults: what the faults did).
         """
 
     /// Parses `arguments` (without the program name).

@@ -9,6 +9,7 @@ help:
 	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/)"
 	@echo "make test    set up and run every test"
 	@echo "make deploy  sam build + sam deploy --guided (see docs/deploying.md)"
+	@echo "make smoke STACK=<name> [REGION=…] [ORIGIN=…]  check a deployment works (URL=ws://127.0.0.1:8080/local: the local stack)"
 	@echo "make bootstrap-check  build both bootstraps and check they load on Amazon Linux 2023"
 	@echo "make soak    load storms of 1,000 WebSocket clients until 10,000+ invocations (SOAK_ARGS=--short: one storm)"
 	@echo "make bench   measure cold start, warm \$$connect, fan-out, footprint; writes docs/benchmarks.md (BENCH_QUICK=1: short run)"
@@ -32,6 +33,13 @@ deploy:
 	.venv/bin/sam build --build-in-source
 	scripts/bootstrap_check.sh .aws-sam/build/DBUpdaterFunction/bootstrap .aws-sam/build/DBStreamProcessorFunction/bootstrap
 	.venv/bin/sam deploy --guided
+
+# Post-deploy check (docs/deploying.md): two WebSockets, a visit counted once and pushed, sync, ping; with
+# STACK the URL comes from the stack's outputs and both functions' recent logs are read for errors.
+.PHONY: smoke
+smoke:
+	.venv/bin/python scripts/smoke.py $(strip $(if $(STACK),--stack $(STACK),--url $(or $(URL),ws://127.0.0.1:8080/local)) \
+	  $(if $(REGION),--region $(REGION)) $(if $(ORIGIN),--origin $(ORIGIN)))
 
 # Called by `sam build` (template.yaml: BuildMethod: makefile) with ARTIFACTS_DIR set.
 build-DBUpdaterFunction:

@@ -7,6 +7,16 @@
 #   PORT=9090 DYNAMODB_PORT=8001 make dev
 #   AWS_ENDPOINT_URL_DYNAMODB=http://127.0.0.1:8000 AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… make dev
 #   GATEWAY_ARGS="--instances 3 --live-viewers" make dev
+#
+# AWS's harder behaviours (docs/local-faults.md):
+#   CONTENTION_MS=20 make dev     DynamoDB's transaction conflicts, modelled in front of moto by
+#                                 scripts/fault_proxy.py --contention-ms 20: the functions go through it
+#   GATEWAY_ARGS="--drop-disconnects 0.3 --fault-seed 7"   lose 30% of the $disconnects
+#   GATEWAY_ARGS="--ttl-lag 60"   delete expired rows 60 s after their expiresAt (default: never, as moto)
+#   GATEWAY_ARGS="--idle-timeout 30"   close connections idle for 30 s (API Gateway: 600)
+#   GATEWAY_ARGS="--fault-control", then
+#     curl -d '{"seconds": 3}' http://127.0.0.1:8080/_local/faults/management-throttle
+#                                 the Management API answers 429 to every POST for 3 s
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -84,6 +94,27 @@ PY
 )"
 else
   log "using DynamoDB at $AWS_ENDPOINT_URL_DYNAMODB"
+fi
+
+# CONTENTION_MS: the contention proxy between the functions and DynamoDB. Self-contained: it serves until
+# its stdin (a FIFO this shell holds open on fd 9) closes, which happens when this script exits, however.
+if [ -n "${CONTENTION_MS:-}" ]; then
+  [ -n "${AWS_ENDPOINT_URL_DYNAMODB:-}" ] || die "CONTENTION_MS needs a local DynamoDB (moto or DynamoDB Local)"
+  log "modelling DynamoDB's transaction conflicts (${CONTENTION_MS} ms) in front of $AWS_ENDPOINT_URL_DYNAMODB"
+  mkfifo "$workdir/proxy.stdin"
+  .venv/bin/python scripts/fault_proxy.py --upstream "$AWS_ENDPOINT_URL_DYNAMODB" --contention-ms "$CONTENTION_MS" \
+    < "$workdir/proxy.stdin" > "$workdir/proxy.json" 2> "$workdir/proxy.log" &
+  proxy_pid=$!
+  exec 9> "$workdir/proxy.stdin"
+  for _ in $(seq 1 300); do
+    [ -s "$workdir/proxy.json" ] && break
+    kill -0 "$proxy_pid" 2>/dev/null || { cat "$workdir/proxy.log" >&2; die "scripts/fault_proxy.py did not start"; }
+    sleep 0.1
+  done
+  [ -s "$workdir/proxy.json" ] || die "scripts/fault_proxy.py printed nothing within 30 s"
+  proxy_endpoint=$(.venv/bin/python -c 'import json, sys; print(json.load(open(sys.argv[1]))["endpoint"])' "$workdir/proxy.json")
+  # Only the functions go through it; the gateway's own stream reading and table setup do not.
+  GATEWAY_ARGS="${GATEWAY_ARGS:-} --function-dynamodb-endpoint $proxy_endpoint"
 fi
 
 log "starting the local gateway on $HOST:$PORT"

@@ -4,7 +4,7 @@ deployed one never drift (DESIGN §7):
 
   {"tables": [{"name", "envVar", "logicalId", "keySchema", "attributeDefinitions", "streamViewType", "ttlAttribute"}],
    "stream": {"table", "batchSize", "maximumBatchingWindowInSeconds", "maximumRetryAttempts", "filters": [pattern, ...]},
-   "routes": [{"routeKey", "hasResponse"}]}
+   "routes": [{"routeKey", "hasResponse", "integrationType", "mockResponse" (MOCK routes only)}]}
 
 A table's local name is the design default of the function environment variable that carries it
 (VISITOR_COUNT_TABLE → VisitorCount, CONNECTIONS_TABLE → ConnectionIDs); the template itself lets
@@ -123,12 +123,45 @@ def stream_mapping(template, table_names):
     }
 
 
+def integration_of(route, resources):
+    """The logical id of the integration a route targets (`Target: !Sub integrations/${Integration}`)."""
+    target = route.get("Properties", {}).get("Target")
+    text = target.get("Fn::Sub") if isinstance(target, dict) else target
+    if isinstance(text, list):
+        text = text[0]
+    if isinstance(text, str) and text.startswith("integrations/${") and text.endswith("}"):
+        name = text[len("integrations/${"):-1]
+        return name if name in resources else None
+    return None
+
+
+def mock_response(integration_id, resources):
+    """The `$default` response template of a MOCK integration's `$default` integration response, if any:
+    what API Gateway sends back on a two-way MOCK route (the local gateway sends the same text)."""
+    for resource in resources.values():
+        props = resource.get("Properties", {})
+        if (resource.get("Type") == "AWS::ApiGatewayV2::IntegrationResponse"
+                and ref_target(props.get("IntegrationId")) == integration_id
+                and props.get("IntegrationResponseKey") == "$default"):
+            return (props.get("ResponseTemplates") or {}).get("$default")
+    return None
+
+
 def routes(template):
     resources = template.get("Resources", {})
     with_response = {ref_target(r.get("Properties", {}).get("RouteId"))
                      for r in resources.values() if r.get("Type") == "AWS::ApiGatewayV2::RouteResponse"}
-    out = [{"routeKey": r["Properties"]["RouteKey"], "hasResponse": logical_id in with_response}
-           for logical_id, r in resources.items() if r.get("Type") == "AWS::ApiGatewayV2::Route"]
+    out = []
+    for logical_id, r in resources.items():
+        if r.get("Type") != "AWS::ApiGatewayV2::Route":
+            continue
+        integration = integration_of(r, resources)
+        kind = resources[integration].get("Properties", {}).get("IntegrationType") if integration else None
+        entry = {"routeKey": r["Properties"]["RouteKey"], "hasResponse": logical_id in with_response,
+                 "integrationType": kind or "AWS_PROXY"}
+        if kind == "MOCK":
+            entry["mockResponse"] = mock_response(integration, resources)
+        out.append(entry)
     if not out:
         raise TemplateError("the template has no AWS::ApiGatewayV2::Route")
     return sorted(out, key=lambda route: route["routeKey"])

@@ -147,6 +147,23 @@ class Gateway:
         with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=5) as response:
             return response.status, response.read()
 
+    # The fault control endpoint (a gateway started with --fault-control).
+
+    def faults(self):
+        """What the gateway's fault modes did so far (GET /_local/faults)."""
+        status, body = self.get("/_local/faults")
+        assert status == 200
+        return json.loads(body)
+
+    def throttle_management_api(self, seconds):
+        """Every Management API POST answers 429 for `seconds` from now (0 ends it)."""
+        request = urllib.request.Request(self.url + "_local/faults/management-throttle", method="POST",
+                                         data=json.dumps({"seconds": seconds}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+            return json.loads(response.read())
+
 
 def wait_until(predicate, timeout, interval=0.1, message="condition"):
     deadline = time.time() + timeout

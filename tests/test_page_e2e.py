@@ -93,3 +93,43 @@ def test_live_count_across_pages_and_gateway_restart(stack, pages):
                        + str(moto.dynamodb().scan(TableName="VisitorCount")["Items"]))
     item = moto.dynamodb().get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}}, ConsistentRead=True)
     assert int(item["Item"]["visits"]["N"]) == first + 2
+
+
+# ---------------------------------------------------------------- keep-alive (shortened timers)
+
+IDLE_TIMEOUT = 4  # seconds; API Gateway's is 600
+
+
+def function_invocations(gateway):
+    return gateway.text().count("invoke DBUpdater ")
+
+
+def test_pinging_page_outlives_the_idle_timeout_without_invoking_anything_and_closes_once_silent():
+    with running_stack("gateway-page-keepalive", ["--idle-timeout", str(IDLE_TIMEOUT)]) as (_, gateway):
+        page = browser()
+        try:
+            page.get(gateway.url)
+            wait_until(lambda: count(page) and status(page) == "live", 20, message="the page live")
+            page.execute_script("VisitorCounter.configure({keepAliveMs: 1000})")
+            # After its $connect and its sync, nothing more may reach a function.
+            wait_until(lambda: "invoke DBUpdater sync" in gateway.text(), 10, message="the page's sync")
+            assert function_invocations(gateway) == 2, gateway.text()
+
+            # Ten pings a second apart: more than twice the idle timeout, and the connection is still the first.
+            wait_until(lambda: gateway.text().count("mock ping answered by the gateway") >= 10, 30,
+                       message="ten pings from the page")
+            state = page.execute_script("return VisitorCounter.state")
+            assert state["connected"] and state["backoff"] == [] and state["pingsSent"] >= 10
+            assert status(page) == "live"
+            assert "idle for" not in gateway.text()
+            assert function_invocations(gateway) == 2, gateway.text()
+
+            # Without the ping the same page is closed once idle, and reconnects as after any drop.
+            page.execute_script("VisitorCounter.configure({keepAliveMs: 0})")
+            wait_until(lambda: "idle for" in gateway.text(), 3 * IDLE_TIMEOUT, message="the silent page closed as idle")
+            wait_until(lambda: len(page.execute_script("return VisitorCounter.state.backoff")) >= 1, 10,
+                       message="the page to notice the close")
+            wait_until(lambda: "invoke DBUpdater $disconnect" in gateway.text(), 10, message="the $disconnect")
+            assert function_invocations(gateway) > 2
+        finally:
+            page.quit()

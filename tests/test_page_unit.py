@@ -461,3 +461,59 @@ def test_demo_page_fits_a_long_number_on_a_phone(chromium, base_url):
                     page: document.documentElement.scrollWidth <= window.innerWidth};""")
         assert fits == {"oneLine": True, "inside": True, "noOverflow": True, "page": True}
         (artifacts_dir() / "page-unit-phone.png").write_bytes(chromium.get_screenshot_as_png())
+
+
+# ---- keep-alive ---------------------------------------------------------------------------------
+
+PING = json.dumps({"action": "ping"}, separators=(",", ":"))
+
+
+def test_visible_page_pings_while_open_and_stops_when_hidden_or_closed(page):
+    p = page()
+    p.wait_sockets(1)
+    p.js("VisitorCounter.configure({keepAliveMs: 20, hiddenGraceMs: 60000})")
+    assert p.fake("info", 0)["sent"] == []  # nothing before the socket opens
+    p.fake("open", 0)
+    p.wait(lambda: p.fake("info", 0)["sent"].count(PING) >= 3, message="three pings")
+    sent = p.fake("info", 0)["sent"]
+    assert sent[0] == SYNC and set(sent[1:]) == {PING}
+    assert p.state()["pingsSent"] == len(sent) - 1
+
+    # Hidden (within the grace period, so the socket stays open): no pings.
+    p.fake("setVisibility", "hidden")
+    before = len(p.fake("info", 0)["sent"])
+    time.sleep(0.3)  # about fifteen keep-alive periods
+    assert len(p.fake("info", 0)["sent"]) == before
+    assert p.fake("info", 0)["readyState"] == 1
+
+    p.fake("setVisibility", "visible")
+    p.wait(lambda: len(p.fake("info", 0)["sent"]) > before, message="pings again once visible")
+
+    # A closed socket stops the pinging; the next one starts its own after its sync.
+    p.fake("drop", 0)
+    p.wait_sockets(2)
+    closed = len(p.fake("info", 0)["sent"])
+    p.fake("open", 1)
+    p.wait(lambda: p.fake("info", 1)["sent"].count(PING) >= 2, message="the new socket pings")
+    assert p.fake("info", 1)["sent"][0] == SYNC
+    assert len(p.fake("info", 0)["sent"]) == closed
+
+
+def test_keep_alive_zero_turns_it_off(page):
+    p = page()
+    p.wait_sockets(1)
+    p.fake("open", 0)
+    p.js("VisitorCounter.configure({keepAliveMs: 20})")
+    p.wait(lambda: PING in p.fake("info", 0)["sent"], message="a ping")
+    p.js("VisitorCounter.configure({keepAliveMs: 0})")
+    count = len(p.fake("info", 0)["sent"])
+    time.sleep(0.3)
+    assert len(p.fake("info", 0)["sent"]) == count
+
+
+def test_keep_alive_period_from_the_script_tag(page):
+    p = page("keepalive.html")  # data-keep-alive-ms="25"
+    p.wait_sockets(1)
+    p.fake("open", 0)
+    p.wait(lambda: p.fake("info", 0)["sent"].count(PING) >= 2, message="pings without any configure() call")
+    assert p.fake("info", 0)["sent"][0] == SYNC

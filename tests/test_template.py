@@ -157,16 +157,82 @@ def test_websocket_api_routes_on_the_action_field(template):
     assert api["Properties"]["RouteSelectionExpression"] == "$request.body.action"
 
 
-def test_routes_are_connect_disconnect_and_sync_to_dbupdater_with_no_default(template):
-    routes = resources_of_type(template, "AWS::ApiGatewayV2::Route")
-    assert sorted(r["Properties"]["RouteKey"] for r in routes.values()) == ["$connect", "$disconnect", "sync"]
-    integrations = resources_of_type(template, "AWS::ApiGatewayV2::Integration")
-    for route in routes.values():
-        target = route["Properties"]["Target"]["Fn::Sub"]
-        integration_name = target.removeprefix("integrations/${").removesuffix("}")
-        integration = integrations[integration_name]["Properties"]
+def route_integration(template, route):
+    """(logical id, properties) of the integration a route targets."""
+    target = route["Properties"]["Target"]["Fn::Sub"]
+    name = target.removeprefix("integrations/${").removesuffix("}")
+    return name, resources_of_type(template, "AWS::ApiGatewayV2::Integration")[name]["Properties"]
+
+
+def test_routes_are_connect_disconnect_and_sync_to_dbupdater_and_a_mock_ping_with_no_default(template):
+    routes = {r["Properties"]["RouteKey"]: r for r in resources_of_type(template, "AWS::ApiGatewayV2::Route").values()}
+    assert sorted(routes) == ["$connect", "$disconnect", "ping", "sync"]
+    for key in ("$connect", "$disconnect", "sync"):
+        _, integration = route_integration(template, routes[key])
         assert integration["IntegrationType"] == "AWS_PROXY"
         assert "${DBUpdaterFunction.Arn}" in integration["IntegrationUri"]["Fn::Sub"]
+
+
+def test_ping_is_answered_by_api_gateway_itself(template):
+    """The keep-alive route invokes no function: a MOCK integration (status from its request template) whose
+    integration response and route response send {"pong": true} back to the caller."""
+    routes = resources_of_type(template, "AWS::ApiGatewayV2::Route")
+    (ping_name,) = [n for n, r in routes.items() if r["Properties"]["RouteKey"] == "ping"]
+    integration_name, integration = route_integration(template, routes[ping_name])
+    assert integration["IntegrationType"] == "MOCK"
+    assert "IntegrationUri" not in integration
+    assert integration["TemplateSelectionExpression"] == "\\$default"
+    assert json.loads(integration["RequestTemplates"]["$default"]) == {"statusCode": 200}
+    (response,) = [r["Properties"] for r in resources_of_type(template, "AWS::ApiGatewayV2::IntegrationResponse").values()
+                   if r["Properties"]["IntegrationId"] == {"Ref": integration_name}]
+    assert response["IntegrationResponseKey"] == "$default"
+    assert json.loads(response["ResponseTemplates"]["$default"]) == {"pong": True}
+    assert routes[ping_name]["Properties"]["RouteResponseSelectionExpression"] == "$default"
+    route_responses = [r["Properties"] for r in resources_of_type(template, "AWS::ApiGatewayV2::RouteResponse").values()]
+    assert any(p["RouteId"] == {"Ref": ping_name} and p["RouteResponseKey"] == "$default" for p in route_responses)
+    # The page sends exactly this action (web/visitor-counter.js).
+    assert '{ action: "ping" }' in (ROOT / "web" / "visitor-counter.js").read_text()
+
+
+def references(value):
+    """Every logical id a value refers to (Ref, GetAtt, ${...} in Sub), through Fn::If branches too."""
+    found = set()
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if key == "Ref" and isinstance(inner, str):
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                found.add(inner[0] if isinstance(inner, list) else inner.split(".")[0])
+            elif key == "Fn::Sub":
+                text = inner if isinstance(inner, str) else inner[0]
+                found.update(part.split("}")[0].split(".")[0] for part in text.split("${")[1:])
+                if not isinstance(inner, str):
+                    found |= references(inner[1])
+            else:
+                found |= references(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            found |= references(inner)
+    return found
+
+
+def test_stage_is_created_after_the_account_settings_when_the_stack_sets_them(template):
+    """A first deploy into a region without API Gateway's CloudWatch role: the stage's access logging fails
+    unless ApiGatewayAccount exists first. cfn-lint refuses DependsOn on a conditional resource, so the stage
+    refers to it through !If (a tag), which CloudFormation orders like a DependsOn."""
+    resources = template["Resources"]
+    account = resources["ApiGatewayAccount"]
+    condition = account["Condition"]
+    (stage_name, stage), = resources_of_type(template, "AWS::ApiGatewayV2::Stage").items()
+    assert "ApiGatewayAccount" not in stage.get("DependsOn", [])
+    assert "ApiGatewayAccount" in references(stage["Properties"])
+    # The reference exists only when the account resource does; otherwise the property is left out.
+    tag = stage["Properties"]["Tags"]["ApiGatewayAccount"]
+    assert tag == {"Fn::If": [condition, {"Ref": "ApiGatewayAccount"}, {"Ref": "AWS::NoValue"}]}
+    assert template["Conditions"][condition] == {"Fn::Equals": [{"Ref": "ConfigureApiGatewayLogging"}, "true"]}
+    # And the account setting itself waits for its role.
+    assert "ApiGatewayLoggingRole" in references(account["Properties"])
+    assert stage_name != "ApiGatewayAccount"
 
 
 def test_sync_has_a_route_response_so_the_body_reaches_the_caller(template):
@@ -258,6 +324,7 @@ def test_dbupdater_environment(template):
         "CONNECTIONS_TABLE": {"Ref": "ConnectionsTable"},
         "ALLOWED_ORIGINS": {"Ref": "AllowedOrigins"},
         "LIVE_VIEWERS": {"Ref": "LiveViewers"},
+        "COUNTER_SHARDS": {"Ref": "CounterShards"},
         "LOG_LEVEL": {"Ref": "LogLevel"},
     }
 
@@ -271,6 +338,7 @@ def test_dbstreamprocessor_environment(template):
             "Fn::Sub": "https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"},
         "FANOUT_CONCURRENCY": {"Ref": "FanoutConcurrency"},
         "LIVE_VIEWERS": {"Ref": "LiveViewers"},
+        "COUNTER_SHARDS": {"Ref": "CounterShards"},
         "LOG_LEVEL": {"Ref": "LogLevel"},
     }
 
@@ -288,7 +356,12 @@ def test_stream_mapping_settings_and_filter(template):
     assert props["MaximumRecordAgeInSeconds"] == 60
     assert props["BisectBatchOnFunctionError"] is False
     (pattern,) = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
-    assert pattern == {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"Keys": {"id": {"S": ["visitors"]}}}}
+    # A DynamoDB mapping filters only on keys under `dynamodb`
+    # (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html). The prefix matches every counter
+    # shard (`visitors`, `visitors#k`) and no visit marker (`visit#...`); Tests/LocalGatewayTests/EventFilterTests
+    # runs this same pattern through the local gateway's filter.
+    assert list(pattern) == ["dynamodb"]
+    assert pattern == {"dynamodb": {"Keys": {"id": {"S": [{"prefix": "visitors"}]}}}}
 
 
 # ---------------------------------------------------------------- IAM: exact actions, exact resources
@@ -367,6 +440,8 @@ def test_dbupdater_may_only_write_connections_and_count_visits(template):
         "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
         "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
         "dynamodb:GetItem": {"${VisitorCountTable.Arn}"},
+        # sync reads every counter shard in one call.
+        "dynamodb:BatchGetItem": {"${VisitorCountTable.Arn}"},
     }
 
 
@@ -381,7 +456,8 @@ def test_dbstreamprocessor_may_read_the_stream_scan_connections_and_post_to_them
         "dynamodb:ListStreams": {"${VisitorCountTable.Arn}/stream/*"},
         "dynamodb:Scan": {"${ConnectionsTable.Arn}"},
         "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
-        # Deleting a gone connection takes it off `live` in the same transaction (live viewers on).
+        # The shard total in one call; `live` corrected to the connections found open (live viewers on).
+        "dynamodb:BatchGetItem": {"${VisitorCountTable.Arn}"},
         "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
         "execute-api:ManageConnections": {prefix + "/POST/@connections/*"},
     }
@@ -397,6 +473,15 @@ def test_parameters(template):
     assert template["Parameters"]["FanoutConcurrency"]["Default"] == 64
 
 
+def test_counter_shards_parameter_reaches_both_functions(template):
+    shards = template["Parameters"]["CounterShards"]
+    assert (shards["Type"], shards["Default"], shards["MinValue"], shards["MaxValue"]) == ("Number", 8, 1, 32)
+    assert "only ever raise" in shards["Description"].lower()
+    for function in FUNCTIONS:
+        variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert variables["COUNTER_SHARDS"] == {"Ref": "CounterShards"}
+
+
 def test_outputs(template):
     outputs = template["Outputs"]
     host = "${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${StageName}"
@@ -404,3 +489,18 @@ def test_outputs(template):
     assert outputs["ManagementApiEndpoint"]["Value"] == {"Fn::Sub": "https://" + host}
     assert outputs["VisitorCountTableName"]["Value"] == {"Ref": "VisitorCountTable"}
     assert outputs["ConnectionsTableName"]["Value"] == {"Ref": "ConnectionsTable"}
+
+
+def test_the_local_gateway_reads_the_routes_and_the_filter_as_the_template_declares_them():
+    """scripts/template_tables.py (what `make dev` and tests/local_stack.py give the gateway): the ping route
+    is a MOCK route with its answer, the others go to the function, and the stream filter is the template's."""
+    out = subprocess.run([str(VENV_BIN / "python"), str(ROOT / "scripts" / "template_tables.py"), str(TEMPLATE_PATH)],
+                         capture_output=True, text=True, check=True, timeout=120).stdout
+    described = json.loads(out)
+    routes = {r["routeKey"]: r for r in described["routes"]}
+    assert routes["ping"] == {"routeKey": "ping", "hasResponse": True, "integrationType": "MOCK",
+                              "mockResponse": '{"pong": true}'}
+    for key in ("$connect", "$disconnect", "sync"):
+        assert routes[key]["integrationType"] == "AWS_PROXY" and "mockResponse" not in routes[key]
+    assert routes["sync"]["hasResponse"] and not routes["$connect"]["hasResponse"]
+    assert described["stream"]["filters"] == [{"dynamodb": {"Keys": {"id": {"S": [{"prefix": "visitors"}]}}}}]

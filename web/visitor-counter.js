@@ -27,11 +27,15 @@
  * Tuning (data attributes on the script tag, or VisitorCounter.configure({...})):
  *   data-backoff-base-ms (1000), data-backoff-max-ms (30000), data-stable-ms (10000: an open connection
  *   this old resets the backoff), data-hidden-grace-ms (10000: a hidden tab keeps its socket this long),
+ *   data-keep-alive-ms (240000: a visible page sends {"action":"ping"} this often; 0 turns it off),
  *   data-autoconnect="false" (wait for VisitorCounter.connect()).
  *
  * Wire format (DESIGN §4): connect to `<endpoint>?visit=<visitId>`, the visit id made once per page
  * load and reused on every reconnect (so a reconnect is not counted as a new visit); after open send
  * {"action":"sync"}; every message is JSON {"visits": N} plus "live": M when live viewers are on.
+ * Keep-alive: API Gateway closes a connection after 10 minutes without a message; the `ping` route is
+ * answered by API Gateway itself (a MOCK integration, {"pong":true}), so an idle open tab costs no
+ * function invocation and no reconnect.
  * Unknown fields are ignored, and so is anything that is not a non-negative safe integer.
  *
  * API: window.VisitorCounter.{connect(), disconnect(), configure(options), state, visitId, version};
@@ -58,6 +62,7 @@
     backoffMaxMs: 30000,
     stableMs: 10000,
     hiddenGraceMs: 10000,
+    keepAliveMs: 240000,
     random: Math.random
   };
 
@@ -98,6 +103,7 @@
     config.backoffMaxMs = readNumber(d.backoffMaxMs, config.backoffMaxMs);
     config.stableMs = readNumber(d.stableMs, config.stableMs);
     config.hiddenGraceMs = readNumber(d.hiddenGraceMs, config.hiddenGraceMs);
+    config.keepAliveMs = readNumber(d.keepAliveMs, config.keepAliveMs);
   }
 
   function endpoint() {
@@ -246,6 +252,7 @@
     ws.addEventListener("open", function () {
       if (socket !== ws) return;
       ws.send(JSON.stringify({ action: "sync" }));
+      startKeepAlive(ws);
       setStatus("live");
       // Only a connection that stays up resets the backoff; one that drops at once keeps growing it.
       clearTimeout(stableTimer);
@@ -260,6 +267,7 @@
       if (socket !== ws) return;
       socket = null;
       clearTimeout(stableTimer);
+      stopKeepAlive();
       if (wanted && !paused) scheduleReconnect();
     });
     // An error is always followed by close, which does the work.
@@ -279,11 +287,38 @@
 
   function closeSocket(reason) {
     clearTimeout(stableTimer);
+    stopKeepAlive();
     clearTimeout(reconnectTimer);
     reconnectTimer = 0;
     var ws = socket;
     socket = null;  // its close event is ignored from now on
     if (ws && ws.readyState < 2) ws.close(1000, reason);
+  }
+
+  // ---- keep-alive ------------------------------------------------------------------------------
+  // API Gateway closes a WebSocket after 10 minutes without a message. While the page is visible it
+  // sends {"action":"ping"} every keepAliveMs; the `ping` route is a MOCK integration (no function
+  // runs). A hidden page sends nothing: it closes its socket after the grace period anyway.
+
+  var keepAliveTimer = 0;
+  var pingsSent = 0;
+
+  function stopKeepAlive() {
+    clearTimeout(keepAliveTimer);
+    keepAliveTimer = 0;
+  }
+
+  function startKeepAlive(ws) {
+    stopKeepAlive();
+    if (!(config.keepAliveMs > 0)) return;
+    keepAliveTimer = setTimeout(function () {
+      if (socket !== ws || ws.readyState !== 1) return;
+      if (document.visibilityState !== "hidden") {
+        ws.send(JSON.stringify({ action: "ping" }));
+        pingsSent += 1;
+      }
+      startKeepAlive(ws);
+    }, config.keepAliveMs);
   }
 
   function connect() {
@@ -353,7 +388,7 @@
     visitId: visitId,
     connect: connect,
     disconnect: disconnect,
-    /** Overrides endpoint, backoffBaseMs, backoffMaxMs, stableMs, hiddenGraceMs or random. */
+    /** Overrides endpoint, backoffBaseMs, backoffMaxMs, stableMs, hiddenGraceMs, keepAliveMs or random. */
     configure: function (options) {
       Object.keys(options || {}).forEach(function (key) {
         var value = options[key];
@@ -361,6 +396,11 @@
         else if (key === "random") config.random = typeof value === "function" ? value : Math.random;
         else if (key in config) config[key] = readNumber(value, config[key]);
       });
+      // A new keep-alive period applies to the open connection at once.
+      if (options && "keepAliveMs" in options) {
+        if (socket && socket.readyState === 1) startKeepAlive(socket);
+        else stopKeepAlive();
+      }
     },
     /** Re-applies the current numbers and status, e.g. after adding counter elements to the page. */
     refresh: render,
@@ -375,6 +415,7 @@
         connected: !!socket && socket.readyState === 1,
         paused: paused,
         wanted: wanted,
+        pingsSent: pingsSent,
         endpoint: endpoint(),
         backoff: backoffHistory.slice()
       };

@@ -51,6 +51,15 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
+    /// The connections, not already being closed, with no activity since `idleCutoff` or opened before
+    /// `openedCutoff` (epoch milliseconds), each with which limit it reached.
+    func expired(idleBefore idleCutoff: Int64, openedBefore openedCutoff: Int64) -> [(id: String, idle: Bool)] {
+        entries.withLock { entries in
+            entries.values.filter { !$0.closedByServer && ($0.lastActiveAt < idleCutoff || $0.info.connectedAt < openedCutoff) }
+                .map { ($0.info.id, $0.lastActiveAt < idleCutoff) }
+        }
+    }
+
     /// How many connections are open.
     var count: Int { entries.withLock { $0.count } }
 }

@@ -10,18 +10,7 @@ final class DynamoDBStreamSource: StreamSource {
     private static let callTimeout: Duration = .seconds(10)
 
     init(settings: AWSSettings) throws(GatewayError) {
-        var env = [
-            "AWS_REGION": settings.region,
-            "AWS_ACCESS_KEY_ID": settings.credentials.accessKeyId,
-            "AWS_SECRET_ACCESS_KEY": settings.credentials.secretAccessKey,
-        ]
-        if let token = settings.credentials.sessionToken { env["AWS_SESSION_TOKEN"] = token }
-        if let endpoint = settings.endpoint { env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint }
-        do {
-            client = try DynamoDBClient(configuration: AWSConfiguration.fromEnvironment(env))
-        } catch {
-            throw GatewayError(.configuration, "cannot make a DynamoDB client", underlying: error)
-        }
+        client = try settings.makeDynamoDBClient()
     }
 
     private var deadline: ContinuousClock.Instant { .now + Self.callTimeout }

@@ -20,12 +20,35 @@ struct GatewayOptions: Sendable {
     var binPath = ".build/debug"
     /// LOG_LEVEL handed to the functions.
     var logLevel = "info"
+    /// The functions' DynamoDB endpoint when it differs from the gateway's own (e.g. a fault proxy in front
+    /// of moto: the functions go through it, the stream poller and the TTL sweeper do not).
+    var functionDynamoDBEndpoint: String?
+    /// API Gateway closes a connection with no message for this long.
+    var idleTimeout: Duration = .seconds(600)
+    /// API Gateway closes every connection after this long.
+    var maxConnectionDuration: Duration = .seconds(7200)
+    /// The fraction of `$disconnect`s lost (0...1), as API Gateway may lose them.
+    var dropDisconnects = 0.0
+    /// Seed of the dropped-`$disconnect` draws; nil picks one (printed).
+    var faultSeed: UInt64?
+    /// Expired rows are deleted this long after their TTL; nil: never (as moto).
+    var ttlLag: Duration?
+    /// Serve `FaultControl` at /_local/faults (throttle the Management API while running).
+    var faultControl = false
 
     static let usage = """
         usage: LocalGateway [--host 127.0.0.1] [--port 8080] [--dynamodb-endpoint URL] [--web-root web]
                             [--tables FILE] [--instances N] [--allowed-origins LIST] [--live-viewers]
-                            [--bin-path DIR] [--log-level LEVEL]
+                            [--bin-path DIR] [--log-level LEVEL] [--function-dynamodb-endpoint URL]
+                            [--idle-timeout SECONDS] [--max-connection-duration SECONDS]
+                            [--drop-disconnects FRACTION] [--fault-seed N]
+                            [--ttl-lag SECONDS] [--fault-control]
         Credentials and region come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION.
+        AWS's harder behaviours (docs/local-faults.md): --idle-timeout (default 600) and --max-connection-duration
+        (default 7200), API Gateway's; --drop-disconnects 1 or 0.3 (lost $disconnects, seeded by --fault-seed);
+        --ttl-lag (delete rows this long after their expiresAt; default never); --fault-control
+        (POST /_local/faults/management-throttle {"seconds": 3}: the Management API answers 429 to every POST for
+        that long; GET /_local/faults: what the faults did).
         """
 
     /// Parses `arguments` (without the program name).
@@ -45,6 +68,13 @@ struct GatewayOptions: Sendable {
             }
             return number
         }
+        func seconds(_ flag: String, in range: ClosedRange<Double>) throws(GatewayError) -> Duration {
+            let text = try value(flag)
+            guard let number = Double(text), range.contains(number) else {
+                throw GatewayError(.invalidArguments, "\(flag) must be a number of seconds in \(range), got '\(text)'")
+            }
+            return .milliseconds(Int64((number * 1000).rounded()))
+        }
         while let argument = iterator.next() {
             switch argument {
             case "--host": options.host = try value(argument)
@@ -57,6 +87,23 @@ struct GatewayOptions: Sendable {
             case "--live-viewers": options.liveViewers = true
             case "--bin-path": options.binPath = try value(argument)
             case "--log-level": options.logLevel = try value(argument)
+            case "--function-dynamodb-endpoint": options.functionDynamoDBEndpoint = try value(argument)
+            case "--idle-timeout": options.idleTimeout = try seconds(argument, in: 0.1...7200)
+            case "--max-connection-duration": options.maxConnectionDuration = try seconds(argument, in: 0.1...86400)
+            case "--ttl-lag": options.ttlLag = try seconds(argument, in: 0...(30 * 86400))
+            case "--fault-control": options.faultControl = true
+            case "--drop-disconnects":
+                let text = try value(argument)
+                guard let fraction = Double(text), (0...1).contains(fraction) else {
+                    throw GatewayError(.invalidArguments, "\(argument) must be a fraction in 0...1, got '\(text)'")
+                }
+                options.dropDisconnects = fraction
+            case "--fault-seed":
+                let text = try value(argument)
+                guard let seed = UInt64(text) else {
+                    throw GatewayError(.invalidArguments, "\(argument) must be a non-negative integer, got '\(text)'")
+                }
+                options.faultSeed = seed
             case "--help", "-h": throw GatewayError(.invalidArguments, usage)
             default: throw GatewayError(.invalidArguments, "unknown argument '\(argument)'\n\(usage)")
             }

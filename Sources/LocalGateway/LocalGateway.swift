@@ -10,12 +10,14 @@ struct LocalGateway {
     let tables: TablesConfiguration
     let settings: AWSSettings
     let stagePath = "/local"
+    let faults: LocalFaults
 
     init(options: GatewayOptions, environment: [String: String]) throws(GatewayError) {
         self.options = options
         tables = try options.tablesFile.map { path throws(GatewayError) in try TablesConfiguration.load(path: path) }
             ?? .defaults
         settings = try AWSSettings(environment: environment, endpointOverride: options.dynamoDBEndpoint)
+        faults = LocalFaults(dropDisconnectFraction: options.dropDisconnects, seed: options.faultSeed)
     }
 
     func run() async throws {
@@ -41,8 +43,11 @@ struct LocalGateway {
         // Before the server is ready: visits from then on must reach the stream's reader.
         await poller.start { try settings.makeSource() }
         defer { poller.stop() }
+        let registry = ConnectionRegistry()
+        let awsBehaviours = startAWSBehaviours(registry: registry)
+        defer { awsBehaviours.stop() }
         do {
-            try await makeApplication(updater: updater).runService()
+            try await makeApplication(updater: updater, registry: registry).runService()
         } catch {
             poller.stop()
             await updater.stop()
@@ -56,17 +61,18 @@ struct LocalGateway {
     }
 
     /// The HTTP server: Management API, static page, and the WebSocket upgrade at the stage path.
-    private func makeApplication(updater: HostedFunction) -> some ApplicationProtocol {
-        let registry = ConnectionRegistry()
+    private func makeApplication(updater: HostedFunction, registry: ConnectionRegistry) -> some ApplicationProtocol {
         let router = Router()
+        if options.faultControl { router.add(middleware: FaultControl(faults: faults)) }
         router.add(middleware: ManagementAPI(
             stagePath: stagePath, registry: registry,
-            verifier: SignatureVerifier(credentials: settings.credentials, region: settings.region)))
+            verifier: SignatureVerifier(credentials: settings.credentials, region: settings.region), faults: faults))
         router.add(middleware: FileMiddleware(options.webRoot, searchForIndexHtml: true))
         router.get(RouterPath(stringLiteral: stagePath)) { _, _ in
             Response(status: .upgradeRequired, headers: [.upgrade: "websocket"])
         }
-        let gateway = WebSocketGateway(stagePath: stagePath, routes: tables, function: updater, registry: registry)
+        let gateway = WebSocketGateway(
+            stagePath: stagePath, routes: tables, function: updater, registry: registry, faults: faults)
         let host = options.host
         return Application(
             router: router,
@@ -95,7 +101,7 @@ struct LocalGateway {
             "WEBSOCKET_API_ENDPOINT": "http://\(options.host):\(options.port)\(stagePath)",
         ]
         if let token = settings.credentials.sessionToken { env["AWS_SESSION_TOKEN"] = token }
-        if let endpoint = settings.endpoint { env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint }
+        if let endpoint = options.functionDynamoDBEndpoint ?? settings.endpoint { env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint }
         for table in tables.tables { env[table.envVar] = table.name }
         return env
     }

@@ -11,6 +11,8 @@ struct ManagementAPI<Context: RequestContext>: RouterMiddleware {
     let stagePath: String
     let registry: ConnectionRegistry
     let verifier: SignatureVerifier
+    /// Account-wide throttling switched on at run time (`FaultControl`).
+    var faults = LocalFaults()
     /// API Gateway's limit for a message posted to a connection.
     static var maxPayload: Int { 128 * 1024 }
 
@@ -29,6 +31,9 @@ struct ManagementAPI<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let connectionId = segments[3]
+        if request.method == .post, faults.throttlesManagementPost() {
+            return Self.json(.tooManyRequests, ["message": .string("Too Many Requests")], errorType: "LimitExceededException")
+        }
         var request = request
         let body = try await request.collectBody(upTo: Self.maxPayload + 1)
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }

@@ -36,6 +36,13 @@ struct TablesConfiguration: Sendable, Decodable {
         var routeKey: String
         /// Whether the route has a route response, i.e. the function's body goes back to the caller.
         var hasResponse: Bool
+        /// `AWS_PROXY` (DBUpdater) or `MOCK` (answered by API Gateway itself); nil reads as `AWS_PROXY`.
+        var integrationType: String? = nil
+        /// A MOCK route's answer: its integration response template (static text).
+        var mockResponse: String? = nil
+
+        /// Whether API Gateway answers this route itself, invoking nothing.
+        var isMock: Bool { integrationType == "MOCK" }
     }
 
     var tables: [Table]
@@ -63,6 +70,7 @@ struct TablesConfiguration: Sendable, Decodable {
             Route(routeKey: "$connect", hasResponse: false),
             Route(routeKey: "$disconnect", hasResponse: false),
             Route(routeKey: "sync", hasResponse: true),
+            Route(routeKey: "ping", hasResponse: true, integrationType: "MOCK", mockResponse: #"{"pong": true}"#),
         ]
     )
 

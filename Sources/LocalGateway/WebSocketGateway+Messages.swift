@@ -24,6 +24,10 @@ extension WebSocketGateway {
             try await send(error: "Forbidden", connectionId: info.id, requestId: requestId, to: outbound)
             return
         }
+        if route.isMock {
+            try await answerMock(route, from: info, outbound: outbound)
+            return
+        }
         let event = WebSocketEvent.message(
             info, routeKey: route.routeKey, body: body, isBase64Encoded: isBase64Encoded, stage: stage, now: Date())
         let outcome = await function.invoke(event.encoded(), detail: route.routeKey)

@@ -18,6 +18,8 @@ struct WebSocketGateway: Sendable {
     static let maxMessageSize = 128 * 1024
     /// API Gateway's limit for one frame: 32 KB (a longer message comes in several frames); larger closes with 1009.
     static let maxFrameSize = 32 * 1024
+    /// Lost `$disconnect`s and the other AWS behaviours `make dev` and the tests can switch on.
+    var faults = LocalFaults()
 
     var stage: String { String(stagePath.dropFirst()) }
 
@@ -63,6 +65,10 @@ struct WebSocketGateway: Sendable {
         let entry = registry.remove(info.id)
         let (code, reason) = observer.closeStatus(closedByServer: entry?.closedByServer ?? false)
         guard routes.route("$disconnect") != nil else { return }
+        if faults.dropsDisconnect() {
+            GatewayLog.line("fault: dropped the $disconnect of \(info.id)")
+            return
+        }
         let event = WebSocketEvent.disconnect(info, statusCode: code, reason: reason, stage: stage, now: Date())
         _ = await function.invoke(event.encoded(), detail: "$disconnect")
     }

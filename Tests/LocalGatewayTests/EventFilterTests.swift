@@ -13,12 +13,30 @@ struct EventFilterTests {
         try json(#"{"eventName":"\#(name)","dynamodb":{"Keys":{"id":{"S":"\#(id)"}},"SequenceNumber":"1"}}"#)
     }
 
-    @Test func theTemplatesPatternLetsOnlyCounterInsertsAndModifiesThrough() throws {
+    /// template.yaml's FilterCriteria (tests/test_template.py checks the template carries this same pattern):
+    /// keys under `dynamodb` only, as DynamoDB mappings require, with a prefix that matches every counter shard.
+    static let templatePattern = #"{"dynamodb": {"Keys": {"id": {"S": [{"prefix": "visitors"}]}}}}"#
+
+    @Test func theTemplatesPatternLetsEveryCounterShardThroughAndNoVisitMarker() throws {
+        let filter = EventFilter(patterns: [try json(Self.templatePattern)])
+        for id in ["visitors", "visitors#1", "visitors#31"] {
+            #expect(filter.allows(try record("INSERT", id: id)), "\(id)")
+            #expect(filter.allows(try record("MODIFY", id: id)), "\(id)")
+        }
+        for id in ["visit#abc", "visit#visitors", "visitor", "Visitors"] {
+            #expect(!filter.allows(try record("INSERT", id: id)), "\(id)")
+            #expect(!filter.allows(try record("REMOVE", id: id)), "\(id)")
+        }
+        // A record whose key is not a string never passes a string prefix.
+        #expect(!filter.allows(try json(#"{"eventName":"INSERT","dynamodb":{"Keys":{"id":{"N":"7"}}}}"#)))
+        #expect(!filter.allows(try json(#"{"eventName":"INSERT"}"#)))
+    }
+
+    @Test func theOldPatternWithEventNameStillWorksLocally() throws {
         let filter = EventFilter(patterns: [
             try json(#"{"eventName":["INSERT","MODIFY"],"dynamodb":{"Keys":{"id":{"S":["visitors"]}}}}"#)
         ])
         #expect(filter.allows(try record("INSERT", id: "visitors")))
-        #expect(filter.allows(try record("MODIFY", id: "visitors")))
         #expect(!filter.allows(try record("REMOVE", id: "visitors")))
         #expect(!filter.allows(try record("INSERT", id: "visit#abc")))
     }

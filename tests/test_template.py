@@ -819,3 +819,15 @@ def test_dashboard_widgets_fit_the_grid_without_overlapping(dashboard):
 def test_the_dashboard_reader_rejects_an_unknown_reference(template):
     with pytest.raises(AssertionError):
         resolve_sub('{"a": "${NoSuchResource}"}', template)
+
+
+def test_deploying_md_explains_every_alarm_and_the_alarm_parameter(template):
+    """Each alarm has its row in docs/deploying.md (what it means, what to do), and AlarmEmail is listed."""
+    text = (ROOT / "docs" / "deploying.md").read_text()
+    rows = {line.split("|")[1].strip().strip("`"): line for line in text.splitlines() if line.startswith("| `")}
+    for name in resources_of_type(template, "AWS::CloudWatch::Alarm"):
+        assert name in rows, name
+        assert len([cell for cell in rows[name].split("|")[1:-1] if cell.strip()]) == 4, name
+    assert "AlarmEmail" in rows
+    for output in ("AlarmTopicArn", "FailedStreamBatchesQueueUrl", "DashboardURL"):
+        assert output in rows

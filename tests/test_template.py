@@ -801,7 +801,7 @@ def test_dashboard_cold_starts_come_from_both_functions_report_records(dashboard
     assert sorted(sources) == ["<DBStreamProcessorLogGroup>", "<DBUpdaterLogGroup>"]
     for function in FUNCTIONS:
         assert function_property(template, function, "LoggingConfig")["LogFormat"] == "JSON"
-    assert "type = 'platform.report'" in query and "ispresent(record.metrics.initDurationMs)" in query
+    assert 'type = "platform.report"' in query and "ispresent(record.metrics.initDurationMs)" in query
 
 
 def test_dashboard_widgets_fit_the_grid_without_overlapping(dashboard):

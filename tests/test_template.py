@@ -679,7 +679,7 @@ def test_a_batch_given_up_on_goes_to_the_failed_batch_queue(template):
     assert "FifoQueue" not in queue["Properties"]  # an on-failure destination must be a standard queue
 
 
-def test_sam_passes_the_destination_through_and_adds_no_permission_of_its_own():
+def test_sam_passes_the_destination_through_and_adds_no_permission_of_its_own(monkeypatch):
     """The template as SAM transforms it: the event source mapping carries the destination, and the only
     sqs:SendMessage grant is the role's own statement on that queue."""
     from samtranslator.translator.transform import transform
@@ -692,7 +692,7 @@ def test_sam_passes_the_destination_through_and_adds_no_permission_of_its_own():
         def load(self):
             return {}
 
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the translator resolves pseudo parameters
     transformed = transform(source, {}, NoManagedPolicies())
     resources = transformed["Resources"]
     (mapping,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]

@@ -256,7 +256,9 @@ def test_iam_grants_exactly_what_the_code_calls():
         "DBUpdater": {("logs:CreateLogStream", "DBUpdaterLogGroup"), ("logs:PutLogEvents", "DBUpdaterLogGroup")},
         "DBStreamProcessor": {("logs:CreateLogStream", "DBStreamProcessorLogGroup"), ("logs:PutLogEvents", "DBStreamProcessorLogGroup"),
                               ("dynamodb:DescribeStream", "VisitorCountTable/stream"), ("dynamodb:GetRecords", "VisitorCountTable/stream"),
-                              ("dynamodb:GetShardIterator", "VisitorCountTable/stream"), ("dynamodb:ListStreams", "VisitorCountTable/stream")},
+                              ("dynamodb:GetShardIterator", "VisitorCountTable/stream"), ("dynamodb:ListStreams", "VisitorCountTable/stream"),
+                              # The stream mapping sends a batch it gave up on to its on-failure destination.
+                              ("sqs:SendMessage", "FailedStreamBatchesQueue")},
     }
     print("operations the code calls:", {f: sorted(c) for f, c in calls.items()})
     for function in ("DBUpdater", "DBStreamProcessor"):

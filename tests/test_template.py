@@ -2,6 +2,7 @@
 (routes, tables, stream mapping, environment, least-privilege IAM) read from the YAML itself."""
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -404,7 +405,7 @@ def test_no_wildcard_actions_and_no_wildcard_resources_for_dynamodb_or_execute_a
         assert statement["Effect"] == "Allow"
         actions = as_list(statement["Action"])
         assert not any("*" in a for a in actions), (owner, actions)
-        if any(a.startswith(("dynamodb:", "execute-api:")) for a in actions):
+        if any(a.startswith(("dynamodb:", "execute-api:", "sqs:")) for a in actions):
             for resource in as_list(statement["Resource"]):
                 text = resource_text(resource)
                 assert text != "*", (owner, statement)
@@ -460,6 +461,8 @@ def test_dbstreamprocessor_may_read_the_stream_scan_connections_and_post_to_them
         "dynamodb:BatchGetItem": {"${VisitorCountTable.Arn}"},
         "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
         "execute-api:ManageConnections": {prefix + "/POST/@connections/*"},
+        # The stream mapping sends a batch it gave up on to the failed-batch queue with this role.
+        "sqs:SendMessage": {"${FailedStreamBatchesQueue.Arn}"},
     }
 
 
@@ -489,6 +492,9 @@ def test_outputs(template):
     assert outputs["ManagementApiEndpoint"]["Value"] == {"Fn::Sub": "https://" + host}
     assert outputs["VisitorCountTableName"]["Value"] == {"Ref": "VisitorCountTable"}
     assert outputs["ConnectionsTableName"]["Value"] == {"Ref": "ConnectionsTable"}
+    assert outputs["AlarmTopicArn"]["Value"] == {"Ref": "AlarmTopic"}
+    assert outputs["FailedStreamBatchesQueueUrl"]["Value"] == {"Ref": "FailedStreamBatchesQueue"}
+    assert outputs["DashboardURL"]["Value"]["Fn::Sub"].endswith("#dashboards:name=${Dashboard}")
 
 
 def test_the_local_gateway_reads_the_routes_and_the_filter_as_the_template_declares_them():
@@ -504,3 +510,324 @@ def test_the_local_gateway_reads_the_routes_and_the_filter_as_the_template_decla
         assert routes[key]["integrationType"] == "AWS_PROXY" and "mockResponse" not in routes[key]
     assert routes["sync"]["hasResponse"] and not routes["$connect"]["hasResponse"]
     assert described["stream"]["filters"] == [{"dynamodb": {"Keys": {"id": {"S": [{"prefix": "visitors"}]}}}}]
+
+
+# ---------------------------------------------------------------- alarms, dashboard, failed batches
+
+SUMMARY_SWIFT = ROOT / "Sources" / "VisitorCounterCore" / "BroadcastSummary.swift"
+
+
+def emf_metrics():
+    """(namespace, {metric names}, dimension name) of DBStreamProcessor's summary line, read from the code
+    that writes it, so an alarm or widget cannot name a metric the function does not write."""
+    text = SUMMARY_SWIFT.read_text()
+    namespace = re.search(r'static let namespace = "(\w+)"', text).group(1)
+    metrics_list = re.search(r"let metrics = \[(.*?)\]\s*\n\s*\.map", text, re.S).group(1)
+    names = set(re.findall(r'\("(\w+)", "\w+"\)', metrics_list))
+    (dimension,) = re.findall(r'dimensions = "\[\[\\"(\w+)\\"\]\]"', text)
+    return namespace, names, dimension
+
+
+def test_the_emf_reader_sees_the_summary_line_s_metrics():
+    namespace, names, dimension = emf_metrics()
+    assert namespace == "VisitorCounter"
+    assert names == {"connections", "sent", "gone", "failed", "retries", "durationMs"}
+    assert dimension == "FunctionName"
+
+
+def test_alarm_email_is_optional_and_subscribed_only_when_set(template):
+    param = template["Parameters"]["AlarmEmail"]
+    assert (param["Type"], param["Default"]) == ("String", "")
+    pattern = re.compile(param["AllowedPattern"])
+    assert pattern.fullmatch("") and pattern.fullmatch("owner@example.com")
+    assert not pattern.fullmatch("owner") and not pattern.fullmatch("owner@example") and not pattern.fullmatch("a b@c.de")
+    assert template["Conditions"]["HasAlarmEmail"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]}
+    (topic_name, topic), = resources_of_type(template, "AWS::SNS::Topic").items()
+    assert "Condition" not in topic  # alarms always have a topic; other endpoints can subscribe to it
+    (subscription,) = resources_of_type(template, "AWS::SNS::Subscription").values()
+    assert subscription["Condition"] == "HasAlarmEmail"
+    assert subscription["Properties"] == {"TopicArn": {"Ref": topic_name}, "Protocol": "email",
+                                          "Endpoint": {"Ref": "AlarmEmail"}}
+
+
+def lambda_metric(function, metric):
+    return ("AWS/Lambda", metric, {"FunctionName": {"Ref": function}})
+
+
+# alarm → (namespace, metric, dimensions, statistic, period s, evaluation periods, datapoints to alarm,
+# threshold, comparison). docs/deploying.md ("Alarms") explains each one.
+SINGLE_METRIC_ALARMS = {
+    "DBUpdaterErrorsAlarm": (*lambda_metric("DBUpdaterFunction", "Errors"), "Sum", 300, 1, 1, 5,
+                             "GreaterThanOrEqualToThreshold"),
+    "DBUpdaterThrottlesAlarm": (*lambda_metric("DBUpdaterFunction", "Throttles"), "Sum", 300, 1, 1, 1,
+                                "GreaterThanOrEqualToThreshold"),
+    # 3 = the first attempt and MaximumRetryAttempts (2) retries of one batch.
+    "DBStreamProcessorErrorsAlarm": (*lambda_metric("DBStreamProcessorFunction", "Errors"), "Sum", 300, 1, 1, 3,
+                                     "GreaterThanOrEqualToThreshold"),
+    "DBStreamProcessorThrottlesAlarm": (*lambda_metric("DBStreamProcessorFunction", "Throttles"), "Sum", 300, 3, 2, 1,
+                                        "GreaterThanOrEqualToThreshold"),
+    # Half of MaximumRecordAgeInSeconds, in milliseconds.
+    "StreamIteratorAgeAlarm": (*lambda_metric("DBStreamProcessorFunction", "IteratorAge"), "Maximum", 60, 5, 3, 30000,
+                               "GreaterThanOrEqualToThreshold"),
+    # Several periods in a row: every one of 3.
+    "BroadcastFailuresAlarm": ("VisitorCounter", "failed", {"FunctionName": {"Ref": "DBStreamProcessorFunction"}},
+                               "Sum", 300, 3, 3, 1, "GreaterThanOrEqualToThreshold"),
+    "FailedStreamBatchesAlarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                                 {"QueueName": {"Fn::GetAtt": ["FailedStreamBatchesQueue", "QueueName"]}},
+                                 "Maximum", 300, 1, 1, 1, "GreaterThanOrEqualToThreshold"),
+}
+
+
+def test_every_alarm_is_one_of_those_tested_here(template):
+    assert set(resources_of_type(template, "AWS::CloudWatch::Alarm")) == set(SINGLE_METRIC_ALARMS) | {"HandshakeFailuresAlarm"}
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE_METRIC_ALARMS) + ["HandshakeFailuresAlarm"])
+def test_each_alarm_notifies_the_topic_and_reads_no_data_as_healthy(template, name):
+    props = template["Resources"][name]["Properties"]
+    assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+    assert props["OKActions"] == [{"Ref": "AlarmTopic"}]
+    # The metrics only have data points when something happened: a quiet site is not an incident.
+    assert props["TreatMissingData"] == "notBreaching"
+    assert "docs/deploying.md" in props["AlarmDescription"]
+    assert props["DatapointsToAlarm"] <= props["EvaluationPeriods"]
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE_METRIC_ALARMS))
+def test_single_metric_alarm(template, name):
+    namespace, metric, dimensions, statistic, period, evaluations, datapoints, threshold, comparison = SINGLE_METRIC_ALARMS[name]
+    props = template["Resources"][name]["Properties"]
+    assert (props["Namespace"], props["MetricName"]) == (namespace, metric)
+    assert {d["Name"]: d["Value"] for d in props["Dimensions"]} == dimensions
+    assert len(props["Dimensions"]) == len(dimensions)
+    assert (props["Statistic"], props["Period"], props["EvaluationPeriods"], props["DatapointsToAlarm"]) == (
+        statistic, period, evaluations, datapoints)
+    assert (props["Threshold"], props["ComparisonOperator"]) == (threshold, comparison)
+    # A Unit would have to match the one the metric is written with exactly, or the alarm sees no data.
+    assert "Unit" not in props
+
+
+def test_broadcast_alarm_reads_the_metric_the_summary_line_writes(template):
+    namespace, names, dimension = emf_metrics()
+    props = template["Resources"]["BroadcastFailuresAlarm"]["Properties"]
+    assert props["Namespace"] == namespace and props["MetricName"] in names
+    # The dimension value is AWS_LAMBDA_FUNCTION_NAME, the function's name (its Ref).
+    assert props["Dimensions"] == [{"Name": dimension, "Value": {"Ref": "DBStreamProcessorFunction"}}]
+
+
+def test_iterator_age_alarm_fires_before_records_age_out(template):
+    age = template["Resources"]["StreamIteratorAgeAlarm"]["Properties"]["Threshold"]
+    (event,) = template["Resources"]["DBStreamProcessorFunction"]["Properties"]["Events"].values()
+    assert age < event["Properties"]["MaximumRecordAgeInSeconds"] * 1000
+
+
+def test_dbstreamprocessor_errors_alarm_counts_one_batch_s_attempts(template):
+    (event,) = template["Resources"]["DBStreamProcessorFunction"]["Properties"]["Events"].values()
+    threshold = template["Resources"]["DBStreamProcessorErrorsAlarm"]["Properties"]["Threshold"]
+    assert threshold == 1 + event["Properties"]["MaximumRetryAttempts"]
+
+
+def evaluate_metric_math(expression, values):
+    """The alarm's expression in Python: FILL(x, 0) is x or 0 when x has no data point; names are the ids."""
+    assert re.fullmatch(r"[\w\s()+*/,.]+", expression), expression  # names, numbers and arithmetic only
+    python = re.sub(r"FILL\((\w+), 0\)", r"(0 if \1 is None else \1)", expression)
+    return eval(python, {"__builtins__": {}}, dict(values))  # noqa: S307 - the template's own expression
+
+
+def test_handshake_alarm_is_the_share_of_failed_connects_seen_by_api_gateway(template):
+    props = template["Resources"]["HandshakeFailuresAlarm"]["Properties"]
+    assert "Namespace" not in props and "MetricName" not in props
+    queries = {m["Id"]: m for m in props["Metrics"]}
+    (result,) = [m for m in props["Metrics"] if m["ReturnData"]]
+    stats = {}
+    for query_id, query in queries.items():
+        if query is result:
+            continue
+        metric = query["MetricStat"]["Metric"]
+        assert metric["Namespace"] == "AWS/ApiGateway"
+        # The WebSocket API's stage-level dimensions.
+        assert metric["Dimensions"] == [{"Name": "ApiId", "Value": {"Ref": "WebSocketApi"}},
+                                        {"Name": "Stage", "Value": {"Ref": "StageName"}}]
+        assert (query["MetricStat"]["Period"], query["MetricStat"]["Stat"]) == (300, "Sum")
+        stats[query_id] = metric["MetricName"]
+    assert sorted(stats.values()) == ["ConnectCount", "ExecutionError", "IntegrationError"]
+    by_metric = {metric: query_id for query_id, metric in stats.items()}
+
+    def share(connects, integration_errors, execution_errors):
+        return evaluate_metric_math(result["Expression"], {
+            by_metric["ConnectCount"]: connects, by_metric["IntegrationError"]: integration_errors,
+            by_metric["ExecutionError"]: execution_errors})
+
+    assert share(10, 6, None) == 60
+    assert share(10, None, 3) == 30
+    assert share(10, 2, 4) == 60
+    assert share(10, None, None) == 0
+    assert (props["Threshold"], props["ComparisonOperator"]) == (50, "GreaterThanThreshold")
+    assert share(10, 5, None) <= props["Threshold"] < share(10, 6, None)
+    assert (props["EvaluationPeriods"], props["DatapointsToAlarm"]) == (3, 3)
+
+
+def test_a_batch_given_up_on_goes_to_the_failed_batch_queue(template):
+    (event,) = template["Resources"]["DBStreamProcessorFunction"]["Properties"]["Events"].values()
+    on_failure = event["Properties"]["DestinationConfig"]["OnFailure"]
+    # No `Type`: SAM would only use it to add a policy to a role it generated (the role here is explicit).
+    assert on_failure == {"Destination": {"Fn::GetAtt": ["FailedStreamBatchesQueue", "Arn"]}}
+    queue = template["Resources"]["FailedStreamBatchesQueue"]
+    assert queue["Type"] == "AWS::SQS::Queue"
+    assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    assert "FifoQueue" not in queue["Properties"]  # an on-failure destination must be a standard queue
+
+
+def test_sam_passes_the_destination_through_and_adds_no_permission_of_its_own(monkeypatch):
+    """The template as SAM transforms it: the event source mapping carries the destination, and the only
+    sqs:SendMessage grant is the role's own statement on that queue."""
+    from samtranslator.translator.transform import transform
+    from samtranslator.yaml_helper import yaml_parse
+
+    source = yaml_parse(TEMPLATE_PATH.read_text())
+    source["Globals"]["Function"]["CodeUri"] = "s3://bucket/key"  # what `sam package` would put there
+
+    class NoManagedPolicies:
+        def load(self):
+            return {}
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")  # the translator resolves pseudo parameters
+    transformed = transform(source, {}, NoManagedPolicies())
+    resources = transformed["Resources"]
+    (mapping,) = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    assert mapping["DestinationConfig"] == {"OnFailure": {"Destination": {"Fn::GetAtt": ["FailedStreamBatchesQueue", "Arn"]}}}
+    sends = [(name, statement["Resource"]) for name, resource in resources.items() if resource["Type"] == "AWS::IAM::Role"
+             for policy in resource["Properties"].get("Policies", [])
+             for statement in policy["PolicyDocument"]["Statement"]
+             if "sqs:SendMessage" in as_list(statement["Action"])]
+    assert sends == [("DBStreamProcessorRole", {"Fn::GetAtt": ["FailedStreamBatchesQueue", "Arn"]})]
+
+
+# ---------------------------------------------------------------- the dashboard
+
+PSEUDO_PARAMETERS = {"AWS::Region": "eu-west-1", "AWS::AccountId": "123456789012", "AWS::StackName": "counter",
+                     "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+
+
+def resolve_sub(text, template):
+    """A !Sub string with each ${Name} / ${Name.Attribute} replaced by a stand-in; every name must exist."""
+    def stand_in(match):
+        name = match.group(1)
+        if name in PSEUDO_PARAMETERS:
+            return PSEUDO_PARAMETERS[name]
+        logical, _, attribute = name.partition(".")
+        assert logical in template["Resources"] or (logical in template["Parameters"] and not attribute), name
+        return f"<{name}>"
+    return re.sub(r"\$\{([\w:.]+)\}", stand_in, text)
+
+
+@pytest.fixture(scope="module")
+def dashboard(template):
+    (resource,) = resources_of_type(template, "AWS::CloudWatch::Dashboard").values()
+    assert resource["Properties"]["DashboardName"] == {"Fn::Sub": "${AWS::StackName}-visitor-counter"}
+    return json.loads(resolve_sub(resource["Properties"]["DashboardBody"]["Fn::Sub"], template))
+
+
+def widget_metrics(dashboard):
+    """(widget title, namespace, metric, {dimension: value}) of every metric line, with the `[".", ...]`
+    shorthand of the dashboard format expanded."""
+    for widget in dashboard["widgets"]:
+        if widget["type"] != "metric":
+            continue
+        previous = None
+        for line in widget["properties"]["metrics"]:
+            fields = [f for f in line if not isinstance(f, dict)]
+            if previous:
+                fields = [prev if f == "." else f for f, prev in zip(fields, previous)] + fields[len(previous):]
+            previous = fields
+            namespace, metric, *pairs = fields
+            assert len(pairs) % 2 == 0, line
+            yield widget["properties"]["title"], namespace, metric, dict(zip(pairs[::2], pairs[1::2]))
+
+
+# AWS's own metrics the dashboard may use, with the dimensions each is read by.
+LAMBDA_METRICS = {"Duration", "Errors", "Throttles", "IteratorAge"}
+# https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-logging.html
+WEBSOCKET_METRICS = {"ConnectCount", "MessageCount", "IntegrationError", "ClientError", "ExecutionError", "IntegrationLatency"}
+
+
+def test_dashboard_names_only_metrics_that_exist(dashboard):
+    namespace, emf_names, dimension = emf_metrics()
+    functions = {"<DBUpdaterFunction>", "<DBStreamProcessorFunction>"}
+    lines = list(widget_metrics(dashboard))
+    assert lines
+    for title, line_namespace, metric, dimensions in lines:
+        if line_namespace == namespace:
+            assert metric in emf_names, (title, metric)
+            assert dimensions == {dimension: "<DBStreamProcessorFunction>"}, (title, metric)
+        elif line_namespace == "AWS/Lambda":
+            assert metric in LAMBDA_METRICS, (title, metric)
+            assert set(dimensions) == {"FunctionName"} and dimensions["FunctionName"] in functions
+            if metric == "IteratorAge":
+                assert dimensions["FunctionName"] == "<DBStreamProcessorFunction>"
+        elif line_namespace == "AWS/ApiGateway":
+            assert metric in WEBSOCKET_METRICS, (title, metric)
+            assert dimensions == {"ApiId": "<WebSocketApi>", "Stage": "<StageName>"}
+        elif line_namespace == "AWS/SQS":
+            assert (metric, dimensions) == ("ApproximateNumberOfMessagesVisible",
+                                            {"QueueName": "<FailedStreamBatchesQueue.QueueName>"})
+        else:
+            raise AssertionError(f"unexpected namespace {line_namespace} in {title}")
+
+
+def test_dashboard_shows_every_broadcast_figure_and_lambda_s_own(dashboard):
+    namespace, emf_names, _ = emf_metrics()
+    lines = list(widget_metrics(dashboard))
+    assert {metric for _, ns, metric, _ in lines if ns == namespace} == emf_names
+    for function in ("<DBUpdaterFunction>", "<DBStreamProcessorFunction>"):
+        assert {metric for _, ns, metric, dims in lines if ns == "AWS/Lambda" and dims["FunctionName"] == function} >= {
+            "Duration", "Errors", "Throttles"}
+    assert ("AWS/ApiGateway", "ConnectCount") in {(ns, metric) for _, ns, metric, _ in lines}
+
+
+def test_dashboard_lists_every_alarm(dashboard, template):
+    (widget,) = [w for w in dashboard["widgets"] if w["type"] == "alarm"]
+    assert sorted(widget["properties"]["alarms"]) == sorted(
+        f"<{name}.Arn>" for name in resources_of_type(template, "AWS::CloudWatch::Alarm"))
+
+
+def test_dashboard_cold_starts_come_from_both_functions_report_records(dashboard, template):
+    """Init duration is no CloudWatch metric: with LogFormat JSON each cold start's `platform.report` record
+    carries `record.metrics.initDurationMs` (https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html)."""
+    (widget,) = [w for w in dashboard["widgets"] if w["type"] == "log"]
+    query = widget["properties"]["query"]
+    sources = re.findall(r"SOURCE '([^']+)'", query)
+    assert sorted(sources) == ["<DBStreamProcessorLogGroup>", "<DBUpdaterLogGroup>"]
+    for function in FUNCTIONS:
+        assert function_property(template, function, "LoggingConfig")["LogFormat"] == "JSON"
+    assert 'type = "platform.report"' in query and "ispresent(record.metrics.initDurationMs)" in query
+
+
+def test_dashboard_widgets_fit_the_grid_without_overlapping(dashboard):
+    cells = set()
+    for widget in dashboard["widgets"]:
+        assert widget["x"] + widget["width"] <= 24
+        area = {(x, y) for x in range(widget["x"], widget["x"] + widget["width"])
+                for y in range(widget["y"], widget["y"] + widget["height"])}
+        assert not cells & area, widget.get("properties", {}).get("title")
+        cells |= area
+        if widget["type"] in ("metric", "log"):
+            assert widget["properties"]["region"] == PSEUDO_PARAMETERS["AWS::Region"]
+
+
+def test_the_dashboard_reader_rejects_an_unknown_reference(template):
+    with pytest.raises(AssertionError):
+        resolve_sub('{"a": "${NoSuchResource}"}', template)
+
+
+def test_deploying_md_explains_every_alarm_and_the_alarm_parameter(template):
+    """Each alarm has its row in docs/deploying.md (what it means, what to do), and AlarmEmail is listed."""
+    text = (ROOT / "docs" / "deploying.md").read_text()
+    rows = {line.split("|")[1].strip().strip("`"): line for line in text.splitlines() if line.startswith("| `")}
+    for name in resources_of_type(template, "AWS::CloudWatch::Alarm"):
+        assert name in rows, name
+        assert len([cell for cell in rows[name].split("|")[1:-1] if cell.strip()]) == 4, name
+    assert "AlarmEmail" in rows
+    for output in ("AlarmTopicArn", "FailedStreamBatchesQueueUrl", "DashboardURL"):
+        assert output in rows

@@ -458,6 +458,7 @@ def test_dbstreamprocessor_may_read_the_stream_scan_connections_and_post_to_them
         "dynamodb:Scan": {"${ConnectionsTable.Arn}"},
         "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
         # The shard total in one call; `live` corrected to the connections found open (live viewers on).
+        "dynamodb:GetItem": {"${VisitorCountTable.Arn}"},
         "dynamodb:BatchGetItem": {"${VisitorCountTable.Arn}"},
         "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
         "execute-api:ManageConnections": {prefix + "/POST/@connections/*"},

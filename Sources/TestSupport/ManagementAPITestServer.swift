@@ -53,6 +53,24 @@ public final class ManagementAPITestServer: @unchecked Sendable {
     /// Forgets recorded requests and scripts.
     public func reset() throws { try post("reset", [String: String]()) }
 
+    /// Waits until no request has arrived for `quiet` (at most `limit`), then forgets everything received.
+    ///
+    /// A post the function gave up on (its attempt timed out on a loaded machine) can still reach this
+    /// server's thread later; resetting only once the traffic has settled keeps such a straggler from
+    /// being counted against the next step of a test.
+    public func resetWhenSettled(quiet: Duration = .milliseconds(300), limit: Duration = .seconds(5)) throws {
+        let clock = ContinuousClock()
+        let end = clock.now + limit
+        var seen = try requests().count
+        var quietSince = clock.now
+        while clock.now < end, clock.now - quietSince < quiet {
+            Thread.sleep(forTimeInterval: 0.05)
+            let count = try requests().count
+            if count != seen { (seen, quietSince) = (count, clock.now) }
+        }
+        try reset()
+    }
+
     /// Everything received since the last reset.
     public func requests() throws -> [Recorded] {
         let response = try control.execute(HTTPRequest(method: .get, url: endpoint + "/_control/requests"))

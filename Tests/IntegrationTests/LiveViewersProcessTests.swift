@@ -83,7 +83,7 @@ import TestSupport
         #expect(summary["live"] as? Int == 2 && summary["liveCorrection"] as? Int == 5)
         #expect(try storedLive(aws) == 2)
         #expect(try api.requests().allSatisfy { $0.body == #"{"visits":5,"live":2}"# })
-        try api.reset()
+        try api.resetWhenSettled()
 
         // 2. A lost $disconnect whose row is past its TTL but not yet deleted: neither posted to nor counted.
         try aws.client.putItem(table: aws.connectionsTable, item: [
@@ -95,7 +95,7 @@ import TestSupport
         #expect(summary["expired"] as? Int == 1 && summary["connections"] as? Int == 2 && summary["live"] as? Int == 2)
         #expect(try api.requests().allSatisfy { $0.connectionId != "LOSTLOSTLOSTLOS=" })
         #expect(try storedLive(aws) == 2)
-        try api.reset()
+        try api.resetWhenSettled()
 
         // 3. A $connect that committed and then failed: counted (row and live), then API Gateway refused the
         // connection, so a post answers 410 and no $disconnect ever comes. Connected a minute ago (not young).
@@ -107,7 +107,7 @@ import TestSupport
         #expect(summary["gone"] as? Int == 1 && summary["live"] as? Int == 3)
         #expect(try !aws.connectionIds().contains(failed))
         #expect(try storedLive(aws) == 2, "its delete took it off once; nothing else to correct")
-        try api.reset()
+        try api.resetWhenSettled()
 
         // 4. Stored 80 with 50 open: every page is told 50, and the stored value follows.
         let more = (0..<48).map { WebSocketEvents.connectionId($0, prefix: "M") }
@@ -120,7 +120,7 @@ import TestSupport
         #expect(posted.count == 50 && posted.allSatisfy { $0.body == #"{"visits":6,"live":50}"# })
         #expect(try storedLive(aws) == 50)
         #expect(try await sync() == #"{"visits":6,"live":50}"#)
-        try api.reset()
+        try api.resetWhenSettled()
 
         // The correction's own stream record (marked) is not broadcast: corrections cannot loop.
         let marked = try shards(aws).filter { $0["correction"] != nil }

@@ -3,10 +3,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test dev deploy clean bootstrap-check bench fuzz soak build-DBUpdaterFunction build-DBStreamProcessorFunction
+.PHONY: help setup build test dev dev-reset deploy clean bootstrap-check bench fuzz soak build-DBUpdaterFunction build-DBStreamProcessorFunction
 
 help:
-	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/)"
+	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/); keeps the count between runs"
+	@echo "make dev-reset  the same, starting the count from zero (deletes .dev-state/)"
 	@echo "make test    set up and run every test"
 	@echo "make deploy  sam build + sam deploy --guided (see docs/deploying.md)"
 	@echo "make bootstrap-check  build both bootstraps and check they load on Amazon Linux 2023"
@@ -22,13 +23,18 @@ build: setup
 test:
 	scripts/test.sh
 
+# Ctrl-C ends the recipe with status 0 (the script stops everything in order); make itself then
+# re-raises the interrupt, silently.
 dev:
 	scripts/dev.sh
+
+dev-reset:
+	DEV_RESET=1 scripts/dev.sh
 
 # --build-in-source: make runs here, not in a temporary copy of the repository, so the release build in
 # .build-lambda is reused between runs and nothing needs a container. The check refuses bootstraps that
 # would not load on Amazon Linux 2023.
-deploy:
+deploy: setup
 	.venv/bin/sam build --build-in-source
 	scripts/bootstrap_check.sh .aws-sam/build/DBUpdaterFunction/bootstrap .aws-sam/build/DBStreamProcessorFunction/bootstrap
 	.venv/bin/sam deploy --guided

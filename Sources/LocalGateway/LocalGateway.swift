@@ -1,10 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
+import ServiceLifecycle
 import SigV4
+import UnixSignals
 
 /// Wires the local stack together: tables, functions, stream poller, then the HTTP server; on
-/// SIGINT/SIGTERM it stops the server, then the poller and every function process.
+/// SIGINT/SIGTERM it stops the poller, the server and its connections, then every function process.
 struct LocalGateway {
     let options: GatewayOptions
     let tables: TablesConfiguration
@@ -40,33 +43,43 @@ struct LocalGateway {
         let poller = StreamPoller(mapping: tables.stream, function: processor)
         // Before the server is ready: visits from then on must reach the stream's reader.
         await poller.start { try settings.makeSource() }
-        defer { poller.stop() }
+        let registry = ConnectionRegistry()
+        // Stopping goes in order, so nothing meets a part that is already gone: on SIGINT/SIGTERM the
+        // service group first stops the stream poller (no broadcast is under way while sockets close),
+        // then the server (it closes every WebSocket, 1000), then here every `$disconnect` is awaited,
+        // and only then do the function processes stop. `make dev` stops moto after the gateway exited.
+        let group = ServiceGroup(configuration: .init(
+            services: [makeApplication(updater: updater, registry: registry), StreamPollerService(poller: poller)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: Logger(label: "LocalGateway")))
+        var failure: (any Error)?
         do {
-            try await makeApplication(updater: updater).runService()
+            try await group.run()
         } catch {
-            poller.stop()
-            await updater.stop()
-            await processor.stop()
-            throw GatewayError(.portInUse, "the HTTP server stopped", underlying: error)
+            failure = error
         }
-        GatewayLog.line("stopping")
-        poller.stop()
-        await updater.stop()
-        await processor.stop()
+        GatewayLog.line("stopping: \(registry.count) connections open")
+        let outstanding = await registry.waitForDisconnects(timeout: .seconds(5))
+        if outstanding > 0 { GatewayLog.line("\(outstanding) $disconnect invocations did not finish within 5 s") }
+        await poller.stopAndWait(timeout: .seconds(5))
+        async let updaterStopped: Void = updater.stop()
+        async let processorStopped: Void = processor.stop()
+        _ = await (updaterStopped, processorStopped)
+        if let failure { throw GatewayError(.portInUse, "the HTTP server stopped", underlying: failure) }
+        GatewayLog.line("stopped")
     }
 
     /// The HTTP server: Management API, static page, and the WebSocket upgrade at the stage path.
-    private func makeApplication(updater: HostedFunction) -> some ApplicationProtocol {
-        let registry = ConnectionRegistry()
+    private func makeApplication(updater: HostedFunction, registry: ConnectionRegistry) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: ManagementAPI(
             stagePath: stagePath, registry: registry,
             verifier: SignatureVerifier(credentials: settings.credentials, region: settings.region)))
+        let refusedOrigins = RefusedOrigins()
+        router.add(middleware: EndpointDiagnostics(stagePath: stagePath, refusedOrigins: refusedOrigins))
         router.add(middleware: FileMiddleware(options.webRoot, searchForIndexHtml: true))
-        router.get(RouterPath(stringLiteral: stagePath)) { _, _ in
-            Response(status: .upgradeRequired, headers: [.upgrade: "websocket"])
-        }
-        let gateway = WebSocketGateway(stagePath: stagePath, routes: tables, function: updater, registry: registry)
+        let gateway = WebSocketGateway(
+            stagePath: stagePath, routes: tables, function: updater, registry: registry, refusedOrigins: refusedOrigins)
         let host = options.host
         return Application(
             router: router,

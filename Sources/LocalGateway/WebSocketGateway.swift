@@ -13,6 +13,8 @@ struct WebSocketGateway: Sendable {
     let routes: TablesConfiguration
     let function: HostedFunction
     let registry: ConnectionRegistry
+    /// Origins `$connect` refused, for `EndpointDiagnostics`.
+    let refusedOrigins: RefusedOrigins
     /// API Gateway's limit for a message (frames of a message together): 128 KB; larger closes with 1009.
     /// https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html
     static let maxMessageSize = 128 * 1024
@@ -22,20 +24,29 @@ struct WebSocketGateway: Sendable {
     var stage: String { String(stagePath.dropFirst()) }
 
     /// Decides the upgrade: only `GET {stage}`; runs `$connect`, and refuses the handshake when it
-    /// does not answer 200. (Hummingbird answers a refused upgrade with 400; the status is logged.)
+    /// does not answer 200, with that status (`UpgradeRefusal`). An upgrade to another path is
+    /// refused with 404 and a log line naming the stage's URL.
     func shouldUpgrade(
         _ request: HTTPRequest, channel: any Channel, logger: Logger
     ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         let path = request.path ?? "/"
         let pathOnly = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
-        guard request.method == .get, pathOnly == stagePath || pathOnly == stagePath + "/" else { return .dontUpgrade }
+        guard request.method == .get else { return .dontUpgrade }
+        guard pathOnly == stagePath || pathOnly == stagePath + "/" else {
+            let stageURL = "ws://\(request.authority ?? "127.0.0.1")\(stagePath)"
+            await UpgradeRefusal.wrongPath(pathOnly ?? "/", stageURL: stageURL).send(on: channel, path: pathOnly ?? "/")
+            return .dontUpgrade
+        }
         let sourceIp = channel.remoteAddress?.ipAddress ?? "127.0.0.1"
         let info = ConnectionInfo(id: ConnectionID.make(), request: request, sourceIp: sourceIp, now: Date())
         if routes.route("$connect") != nil {
             let event = WebSocketEvent.connect(info, stage: stage, now: Date())
             let outcome = await function.invoke(event.encoded(), detail: "$connect")
             guard outcome.statusCode == 200 else {
-                logger.info("handshake refused", metadata: ["status": "\(outcome.statusCode)", "connectionId": "\(info.id)"])
+                let origin = request.headerFields[.origin]
+                if outcome.statusCode == 403, let origin { refusedOrigins.add(origin) }
+                await UpgradeRefusal.connectRefused(status: outcome.statusCode, origin: origin)
+                    .send(on: channel, path: pathOnly ?? stagePath)
                 return .dontUpgrade
             }
         }
@@ -60,6 +71,7 @@ struct WebSocketGateway: Sendable {
 
     /// Removes the connection and sends `$disconnect` with the close code and reason.
     private func disconnect(_ info: ConnectionInfo, observer: CloseFrameObserver) async {
+        defer { registry.disconnectFinished() }
         let entry = registry.remove(info.id)
         let (code, reason) = observer.closeStatus(closedByServer: entry?.closedByServer ?? false)
         guard routes.route("$disconnect") != nil else { return }

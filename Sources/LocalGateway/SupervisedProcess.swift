@@ -18,6 +18,8 @@ final class SupervisedProcess: Sendable {
     let label: String
     let executable: String
     let environment: [String: String]
+    /// Arguments after the program name (the functions take none).
+    let arguments: [String]
 
     private struct State {
         /// The running child, if any.
@@ -30,10 +32,14 @@ final class SupervisedProcess: Sendable {
 
     private let state = Mutex(State())
 
-    init(label: String, executable: String, environment: [String: String]) {
+    /// The running child's pid (nil between restarts and after `stop()`).
+    var pid: pid_t? { state.withLock { $0.pid } }
+
+    init(label: String, executable: String, environment: [String: String], arguments: [String] = []) {
         self.label = label
         self.executable = executable
         self.environment = environment
+        self.arguments = arguments
     }
 
     /// Starts the process; returns once it runs, or throws when it cannot be started.
@@ -51,16 +57,16 @@ final class SupervisedProcess: Sendable {
         }
     }
 
-    /// Stops the process (SIGTERM, then SIGKILL after 2 s) and returns once it has ended and its
-    /// output has been forwarded.
+    /// Stops the process and anything it started (SIGTERM to its process group, then SIGKILL after 2 s)
+    /// and returns once it has ended and its output has been forwarded.
     func stop() async {
         let pid = state.withLock { state -> pid_t? in
             state.stopping = true
             return state.pid
         }
-        if let pid { kill(pid, SIGTERM) }
+        if let pid { kill(-pid, SIGTERM) }
         if await waitUntilFinished(for: .seconds(2)) { return }
-        if let pid = state.withLock({ $0.pid }) { kill(pid, SIGKILL) }
+        if let pid = state.withLock({ $0.pid }) { kill(-pid, SIGKILL) }
         _ = await waitUntilFinished(for: .seconds(5))
     }
 
@@ -110,7 +116,7 @@ final class SupervisedProcess: Sendable {
         var fds: [Int32] = [-1, -1]
         let piped = vc_pipe_cloexec(&fds)
         guard piped == 0 else { return (nil, -piped) }
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         // Under the lock, so `stop()` either sees no child and stops the loop, or sees this one.

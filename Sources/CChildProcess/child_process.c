@@ -26,7 +26,12 @@ pid_t vc_spawn_supervised(const char *path, char *const argv[], char *const envp
                           int death_signal) {
     pid_t parent = getpid();
     pid_t pid = fork();
-    if (pid != 0) return pid < 0 ? -errno : pid;
+    if (pid < 0) return -errno;
+    if (pid > 0) {
+        // Also here, so the group exists when this returns, whichever of the two runs first.
+        setpgid(pid, pid);
+        return pid;
+    }
 
     if (prctl(PR_SET_PDEATHSIG, death_signal) != 0) _exit(126);
     // The gateway may have ended between fork and prctl: then nobody would send the signal.

@@ -46,7 +46,7 @@ build() {
   local started=$SECONDS first=""
   [ -x "$(swift build --show-bin-path 2>/dev/null)/LocalGateway" ] || first=" (the first build takes several minutes)"
   printf '==> swift build%s ... ' "$first"
-  if swift build > "$1" 2>&1; then
+  if scripts/swift_build.sh > "$1" 2>&1; then
     printf 'done in %ss\n' "$((SECONDS - started))"
   else
     printf 'failed\n'

@@ -147,19 +147,19 @@ def test_stops_cleanly_every_time_and_the_count_carries_over(state_dir):
             processes = wait_until(lambda: at_least_four(run.processes()), 30,
                                    message="the gateway, both functions and moto")
             assert "moto" in processes and "gateway" in processes
-            clients, seen = asyncio.run(open_clients(run.port, CONNECTIONS))
-            # Each client is a new visit, counted on top of every earlier run's.
-            assert seen == list(range(expected + 1, expected + CONNECTIONS + 1)), (round_number, seen)
-            expected += CONNECTIONS
 
-            async def stop_and_watch():
+            async def use_then_stop():
+                clients, seen = await open_clients(run.port, CONNECTIONS)
                 if way == "ctrl-c":
                     os.killpg(run.process.pid, signal.SIGINT)
                 else:
                     os.kill(run.process.pid, signal.SIGTERM)
-                return await closed_by_server(clients)
+                return seen, await closed_by_server(clients)
 
-            codes = asyncio.run(stop_and_watch())
+            seen, codes = asyncio.run(use_then_stop())
+            # Each client is a new visit, counted on top of every earlier run's.
+            assert seen == list(range(expected + 1, expected + CONNECTIONS + 1)), (round_number, seen)
+            expected += CONNECTIONS
             assert codes == [1000] * CONNECTIONS
             assert_clean(run, run.wait(timeout=20), processes)
         finally:
@@ -169,9 +169,12 @@ def test_stops_cleanly_every_time_and_the_count_carries_over(state_dir):
     reset = DevRun(state_dir, "reset", reset=True)
     try:
         assert "starting over" in reset.text()
-        clients, seen = asyncio.run(open_clients(reset.port, 1))
-        assert seen == [1]
-        asyncio.run(clients[0].close())
+        async def one_visit():
+            clients, seen = await open_clients(reset.port, 1)
+            await clients[0].close()
+            return seen
+
+        assert asyncio.run(one_visit()) == [1]
         os.killpg(reset.process.pid, signal.SIGINT)
         assert reset.wait(timeout=20) == 0
     finally:
@@ -187,8 +190,11 @@ def test_function_processes_end_with_a_gateway_killed_outright(state_dir):
                                    message="the gateway, both functions and moto")
             functions = {name: pid for name, pid in processes.items() if name not in ("gateway", "moto")}
             assert len(functions) == 2, processes
-            asyncio.run(open_clients(run.port, 1))
-            os.kill(processes["gateway"], signal.SIGKILL)
+            async def visit_then_kill():
+                await open_clients(run.port, 1)
+                os.kill(processes["gateway"], signal.SIGKILL)
+
+            asyncio.run(visit_then_kill())
             wait_until(lambda: not any(alive(pid) for pid in functions.values()), 10,
                        message=f"the function processes {functions} to end with the gateway")
             status = run.wait(timeout=20)

@@ -167,31 +167,34 @@ else
   log "using DynamoDB at $AWS_ENDPOINT_URL_DYNAMODB"
 fi
 
-log "starting the local gateway on $HOST:$PORT"
-# shellcheck disable=SC2086 # GATEWAY_ARGS is a list of flags on purpose
-"$BIN_PATH/LocalGateway" --host "$HOST" --port "$PORT" --web-root web --bin-path "$BIN_PATH" \
-  "${tables_args[@]}" ${GATEWAY_ARGS:-} &
-gateway=$!
+# A Ctrl-C while moto was starting: nothing else to start.
+if [ "$stopping" = 0 ]; then
+  log "starting the local gateway on $HOST:$PORT"
+  # shellcheck disable=SC2086 # GATEWAY_ARGS is a list of flags on purpose
+  "$BIN_PATH/LocalGateway" --host "$HOST" --port "$PORT" --web-root web --bin-path "$BIN_PATH" \
+    "${tables_args[@]}" ${GATEWAY_ARGS:-} &
+  gateway=$!
 
-ready=0
-for _ in $(seq 1 600); do
-  [ "$stopping" = 1 ] && break
-  if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "http://$HOST:$PORT/" 2>/dev/null; then
-    ready=1
-    break
-  fi
-  kill -0 "$gateway" 2>/dev/null || break
-  sleep 0.1
-done
-[ "$ready" = 1 ] && banner
+  ready=0
+  for _ in $(seq 1 600); do
+    [ "$stopping" = 1 ] && break
+    if python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "http://$HOST:$PORT/" 2>/dev/null; then
+      ready=1
+      break
+    fi
+    kill -0 "$gateway" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ "$ready" = 1 ] && [ "$stopping" = 0 ] && banner
 
-# `wait` returns early when a signal arrives (the trap asks the gateway to stop): wait again until it
-# has really exited, then stop moto.
-status=0
-while :; do
-  wait "$gateway" && status=0 || status=$?
-  kill -0 "$gateway" 2>/dev/null || break
-done
+  # `wait` returns early when a signal arrives (the trap asks the gateway to stop): wait again until it
+  # has really exited, then stop moto.
+  status=0
+  while :; do
+    wait "$gateway" && status=0 || status=$?
+    kill -0 "$gateway" 2>/dev/null || break
+  done
+fi
 gateway=""
 stop_moto
 if [ "$stopping" = 1 ]; then

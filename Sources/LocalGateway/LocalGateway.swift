@@ -77,7 +77,8 @@ struct LocalGateway {
             verifier: SignatureVerifier(credentials: settings.credentials, region: settings.region)))
         let refusedOrigins = RefusedOrigins()
         router.add(middleware: EndpointDiagnostics(stagePath: stagePath, refusedOrigins: refusedOrigins))
-        router.add(middleware: FileMiddleware(options.webRoot, searchForIndexHtml: true))
+        router.add(middleware: FileMiddleware(
+            options.webRoot, searchForIndexHtml: true, logger: Self.frameworkLogger(label: "FileMiddleware")))
         let gateway = WebSocketGateway(
             stagePath: stagePath, routes: tables, function: updater, registry: registry, refusedOrigins: refusedOrigins)
         let host = options.host
@@ -92,8 +93,17 @@ struct LocalGateway {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 GatewayLog.line("ready: page http://\(host):\(port)/ websocket ws://\(host):\(port)/local")
-            }
+            },
+            logger: Self.frameworkLogger(label: "LocalGateway")
         )
+    }
+
+    /// Hummingbird's own logger, at `warning`: its start-up notices ("Server started…") only repeat the
+    /// gateway's ready line, in another format, in the middle of `make dev`'s output.
+    static func frameworkLogger(label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
+        return logger
     }
 
     /// DESIGN §2: what each function sees (the Runtime API address is added per function).

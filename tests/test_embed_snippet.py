@@ -102,18 +102,25 @@ def test_the_readme_snippet_counts_live_on_a_page_of_another_origin_and_passes_a
     assert_axe_clean(chromium)
 
 
-def test_the_demo_page_passes_axe_in_each_state(chromium, stack):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_demo_page_passes_axe_in_each_state(chromium, stack, scheme):
     _, gateway = stack
-    chromium.get(gateway.url)
-    wait_until(lambda: (state(chromium) or {}).get("status") == "live", 20, message="the demo page to go live")
-    assert "visits to this site" in chromium.find_element("css selector", ".caption").text
-    assert_axe_clean(chromium)
-    chromium.execute_script("window.VisitorCounter.disconnect()")
-    assert state(chromium)["status"] == "offline"
-    assert_axe_clean(chromium)
-    # The connecting pill is on screen only for a moment; its colours are checked by setting its state.
-    chromium.execute_script("document.querySelector('.pill').setAttribute('data-status', 'connecting')")
-    assert_axe_clean(chromium)
+    chromium.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                             {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    try:
+        chromium.get(gateway.url)
+        wait_until(lambda: (state(chromium) or {}).get("status") == "live", 20, message="the demo page to go live")
+        assert "visits to this site" in chromium.find_element("css selector", ".caption").text
+        assert chromium.execute_script("return matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        assert_axe_clean(chromium)
+        chromium.execute_script("window.VisitorCounter.disconnect()")
+        assert state(chromium)["status"] == "offline"
+        assert_axe_clean(chromium)
+        # The connecting pill is on screen only for a moment; its colours are checked by setting its state.
+        chromium.execute_script("document.querySelector('.pill').setAttribute('data-status', 'connecting')")
+        assert_axe_clean(chromium)
+    finally:
+        chromium.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
 def test_a_wrong_stage_names_the_endpoint_in_the_console_and_the_log(chromium, site, stack):

@@ -197,7 +197,8 @@ if [ "$stopping" = 0 ]; then
 fi
 gateway=""
 stop_moto
-if [ "$stopping" = 1 ]; then
+# The gateway exits 0 only when asked to stop (a signal that reached it rather than this script).
+if [ "$stopping" = 1 ] || [ "$status" = 0 ]; then
   log "stopped"
   exit 0
 fi

@@ -101,7 +101,7 @@ final class SupervisedProcess: Sendable {
             }
             guard !stopping else { return }
             restarts += 1
-            GatewayLog.line("\(label) exited (\(Self.describe(status))); restarting (\(restarts))")
+            GatewayLog.line("\(label) exited with \(Self.describe(status)); restarting (\(restarts))")
             let pauseEnd = Date().addingTimeInterval(min(5, 0.2 * Double(restarts)))
             while Date() < pauseEnd {
                 if state.withLock({ $0.stopping }) { return }
@@ -140,10 +140,10 @@ final class SupervisedProcess: Sendable {
         return status
     }
 
-    /// "status 1" or "signal 9", from a `waitpid` status.
+    /// "status 1", or "status 137 (signal 9)" as a shell shows a death by signal, from a `waitpid` status.
     static func describe(_ status: Int32) -> String {
         let signal = status & 0x7f
-        return signal == 0 ? "status \((status >> 8) & 0xff)" : "signal \(signal)"
+        return signal == 0 ? "status \((status >> 8) & 0xff)" : "status \(128 + signal) (signal \(signal))"
     }
 
     /// Hands the outcome of the first start from the supervising thread to `start()`.

@@ -66,3 +66,11 @@ struct SupervisedProcessTests {
         #expect(OutputForwarder.prefixed(Array("\n".utf8)[...], prefix: "[f] ") == "[f] \n")
     }
 }
+
+/// The restart line keeps the words the load tests search for ("exited with status").
+@Suite struct ExitDescriptionTests {
+    @Test func exitsAndSignalsReadAsAShellShowsThem() {
+        #expect(SupervisedProcess.describe(1 << 8) == "status 1")
+        #expect(SupervisedProcess.describe(9) == "status 137 (signal 9)")
+    }
+}

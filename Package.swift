@@ -134,7 +134,10 @@ if !coreOnly {
         // stream); the stack itself is tested end to end by tests/test_local_stack.py and tests/test_page_e2e.py.
         .testTarget(
             name: "LocalGatewayTests",
-            dependencies: ["LocalGateway", "LambdaEvents", "SigV4", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: [
+                "LocalGateway", "LambdaEvents", "SigV4", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
     ]

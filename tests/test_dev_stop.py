@@ -8,11 +8,13 @@ starts from zero.
 The script runs on free ports with its own state folder, so it never touches a developer's `.dev-state/`.
 """
 import asyncio
+import base64
 import json
 import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -127,6 +129,18 @@ async def open_clients(port, count):
     return clients, clients[-1]
 
 
+def silent_client(port):
+    """A WebSocket client that completes its handshake and then never reads or answers again (a suspended
+    laptop, a script that stopped reading): a stop must not wait for it longer than the close timeout."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(secrets.token_bytes(16)).decode()
+    sock.sendall((f"GET /local?visit={secrets.token_urlsafe(16)} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                  f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                  "Sec-WebSocket-Version: 13\r\n\r\n").encode())
+    assert sock.recv(4096).startswith(b"HTTP/1.1 101"), "the silent client's handshake failed"
+    return sock
+
+
 async def total_reaches(ws, wanted, timeout=20):
     """Asks for the total until it is `wanted` (True) or passes it or time runs out (False)."""
     deadline = asyncio.get_running_loop().time() + timeout
@@ -160,7 +174,7 @@ async def closed_by_server(clients, timeout=20):
     return codes
 
 
-def assert_clean(run, status, processes):
+def assert_clean(run, status, processes, connections=CONNECTIONS):
     text = run.text()
     assert status == 0, f"dev.sh ended with {status}:\n{text[-3000:]}"
     trouble = [line for line in text.splitlines() if TROUBLE.search(line)]
@@ -168,7 +182,7 @@ def assert_clean(run, status, processes):
     lines = text.splitlines()
     stopped = lines.index("[gateway] stopped")
     disconnects = [i for i, line in enumerate(lines) if re.search(r"invoke DBUpdater \$disconnect \d+ms ok$", line)]
-    assert len(disconnects) == CONNECTIONS and all(i < stopped for i in disconnects), text[-3000:]
+    assert len(disconnects) == connections and all(i < stopped for i in disconnects), text[-3000:]
     assert lines[-1] == "==> stopped", text[-500:]
     left = {name: pid for name, pid in processes.items() if alive(pid)}
     assert left == {}, f"processes left behind: {left}"
@@ -192,10 +206,14 @@ def test_stops_cleanly_every_time_and_the_count_carries_over(state_dir):
             if round_number == 0:
                 assert run.banner_snippet() == readme_snippet().strip()
 
+            # In one round a client stops answering: the stop still takes seconds, not forever.
+            silent = silent_client(run.port) if round_number == 1 else None
+            visits = CONNECTIONS + (1 if silent else 0)
+
             async def use_then_stop():
                 clients, last = await open_clients(run.port, CONNECTIONS)
                 # Each client is a new visit, counted on top of every earlier run's.
-                counted = await total_reaches(last, expected + CONNECTIONS)
+                counted = await total_reaches(last, expected + visits)
                 if way.endswith("ctrl-c"):
                     os.killpg(run.process.pid, signal.SIGINT)
                 else:
@@ -203,7 +221,7 @@ def test_stops_cleanly_every_time_and_the_count_carries_over(state_dir):
                 return counted, await closed_by_server(clients)
 
             counted, codes = asyncio.run(use_then_stop())
-            expected += CONNECTIONS
+            expected += visits
             assert counted, f"round {round_number}: the total did not reach {expected}"
             assert codes == [1000] * CONNECTIONS
             status = run.wait(timeout=20)
@@ -211,8 +229,10 @@ def test_stops_cleanly_every_time_and_the_count_carries_over(state_dir):
                 # The recipe ended with 0, so make says nothing; it then re-raises the interrupt itself.
                 assert "make: ***" not in run.text() and status == -signal.SIGINT, (status, run.text()[-500:])
                 status = 0
-            assert_clean(run, status, processes)
+            assert_clean(run, status, processes, connections=visits)
             assert saved_visits(state_dir) == expected
+            if silent:
+                silent.close()
         finally:
             if run.process.poll() is None:
                 os.killpg(run.process.pid, signal.SIGKILL)

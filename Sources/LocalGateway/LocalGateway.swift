@@ -48,17 +48,19 @@ struct LocalGateway {
         // service group first stops the stream poller (no broadcast is under way while sockets close),
         // then the server (it closes every WebSocket, 1000), then here every `$disconnect` is awaited,
         // and only then do the function processes stop. `make dev` stops moto after the gateway exited.
+        let pollerService = StreamPollerService(poller: poller) {
+            GatewayLog.line("stopping: closing \(registry.count) connections")
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [makeApplication(updater: updater, registry: registry), StreamPollerService(poller: poller)],
+            services: [makeApplication(updater: updater, registry: registry), pollerService],
             gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: Logger(label: "LocalGateway")))
+            logger: Self.frameworkLogger(label: "LocalGateway")))
         var failure: (any Error)?
         do {
             try await group.run()
         } catch {
             failure = error
         }
-        GatewayLog.line("stopping: \(registry.count) connections open")
         let outstanding = await registry.waitForDisconnects(timeout: .seconds(5))
         if outstanding > 0 { GatewayLog.line("\(outstanding) $disconnect invocations did not finish within 5 s") }
         await poller.stopAndWait(timeout: .seconds(5))
@@ -85,7 +87,8 @@ struct LocalGateway {
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: WebSocketGateway.maxFrameSize))
+                configuration: .init(ws: .init(
+                    maxFrameSize: WebSocketGateway.maxFrameSize, closeTimeout: WebSocketGateway.closeTimeout))
             ) { request, channel, logger in
                 await gateway.shouldUpgrade(request, channel: channel, logger: logger)
             },

@@ -6,10 +6,13 @@ import ServiceLifecycle
 /// broadcast never posts to a server that is closing.
 struct StreamPollerService: Service {
     let poller: StreamPoller
+    /// Called first thing at shutdown (the gateway logs that it is stopping).
+    let onShutdown: @Sendable () -> Void
 
     func run() async throws {
         // Returns at graceful shutdown, or throws when the group is cancelled: stop either way.
         try? await gracefulShutdown()
+        onShutdown()
         await poller.stopAndWait(timeout: .seconds(5))
     }
 }

@@ -6,10 +6,11 @@ import Synchronization
 /// execution environment), with its output forwarded line by line behind a `[label]` prefix.
 ///
 /// Each child is started, waited for and restarted by a thread of its own, and its output is read with
-/// blocking reads on a second one (`OutputForwarder`). This replaced Foundation's `Process`, which
-/// crashed `make dev` in about one stop in four: its pipes were read through `readabilityHandler`, a
-/// libdispatch read source, and tearing that source down while `stop()` released the pipes races inside
-/// libdispatch ("Bad pointer dereference" in `_dispatch_event_loop_drain`, swift-corelibs-foundation
+/// blocking reads on a second one (`OutputForwarder`). This replaced Foundation's `Process`, with which
+/// about one stop of `make dev` in four crashed ("Bad pointer dereference" on a libdispatch thread while
+/// `stop()` waited for the child). That is the signature of a known race on Linux: the pipes were read
+/// through `readabilityHandler`, a libdispatch read source, and a source torn down while its pipe is
+/// closed can leave a dangling epoll entry behind (`_dispatch_event_loop_drain`; swift-corelibs-foundation
 /// issue 3276). A blocking read registers nothing with libdispatch, so there is nothing to race.
 ///
 /// The child also gets SIGKILL when its supervising thread ends, which happens only after the child

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The WebSocket side of API Gateway: turns a handshake into `$connect`, each frame into a routed
 /// message event, and the close into `$disconnect`, and runs them through DBUpdater.
@@ -20,6 +21,10 @@ struct WebSocketGateway: Sendable {
     static let maxMessageSize = 128 * 1024
     /// API Gateway's limit for one frame: 32 KB (a longer message comes in several frames); larger closes with 1009.
     static let maxFrameSize = 32 * 1024
+    /// How long a close waits for the client's answering close frame before the socket is dropped, here
+    /// and at shutdown. Hummingbird's default is 15 s, and at shutdown it waited without limit: one client
+    /// that never answers (a suspended laptop, a script that stopped reading) held up `make dev`'s Ctrl-C.
+    static let closeTimeout: Duration = .seconds(2)
 
     var stage: String { String(stagePath.dropFirst()) }
 
@@ -55,9 +60,18 @@ struct WebSocketGateway: Sendable {
             await closeObserver.install(on: channel)
             registry.add(info, outbound: outbound)
             do {
-                for try await message in inbound.messages(maxSize: Self.maxMessageSize) {
-                    registry.touch(info.id)
-                    try await handle(message, from: info, outbound: outbound)
+                try await withGracefulShutdownHandler {
+                    for try await message in inbound.messages(maxSize: Self.maxMessageSize) {
+                        registry.touch(info.id)
+                        try await handle(message, from: info, outbound: outbound)
+                    }
+                } onGracefulShutdown: {
+                    // Hummingbird sends the close frame, then waits for the client's answer with no limit
+                    // (its closeTimeout starts only once this handler has returned).
+                    Task {
+                        try? await Task.sleep(for: Self.closeTimeout)
+                        try? await channel.close()
+                    }
                 }
             } catch {
                 logger.debug("connection ended with an error", metadata: ["error": "\(error)"])

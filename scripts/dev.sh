@@ -44,7 +44,7 @@ PY
 # One progress line; the compiler's output (kept in $1) is shown only when the build fails.
 build() {
   local started=$SECONDS first=""
-  [ -x "$(swift build --show-bin-path 2>/dev/null)/LocalGateway" ] || first=" (the first build takes several minutes)"
+  [ -x "$(scripts/swift_build.sh --show-bin-path 2>/dev/null)/LocalGateway" ] || first=" (the first build takes several minutes)"
   printf '==> swift build%s ... ' "$first"
   if scripts/swift_build.sh > "$1" 2>&1; then
     printf 'done in %ss\n' "$((SECONDS - started))"
@@ -91,7 +91,7 @@ fi
 scripts/setup.sh --local
 mkdir -p "$STATE_DIR"
 build "$STATE_DIR/build.log"
-BIN_PATH=$(swift build --show-bin-path)
+BIN_PATH=$(scripts/swift_build.sh --show-bin-path)
 
 workdir=$(mktemp -d)
 gateway=""

@@ -205,6 +205,10 @@ def test_stops_cleanly_every_time_and_the_count_carries_over(state_dir):
             assert "moto" in processes and "gateway" in processes
             if round_number == 0:
                 assert run.banner_snippet() == readme_snippet().strip()
+                # Before the banner: one line per step, and the build's is one line too.
+                before = run.text().split("[gateway] ready:", 1)[0].splitlines()
+                assert [line for line in before if not line.startswith(("==> ", "[gateway] "))] in ([], ["scripts/dev.sh"])
+                assert any(re.fullmatch(r"==> swift build .*\.\.\. done in \d+s", line) for line in before), before
 
             # In one round a client stops answering: the stop still takes seconds, not forever.
             silent = silent_client(run.port) if round_number == 1 else None

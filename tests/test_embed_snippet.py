@@ -163,3 +163,13 @@ def test_nothing_listening_is_named_as_the_network(chromium, site, stack):
     problem, lines = open_failing(chromium, allowed + page("nothing-there", f"ws://127.0.0.1:{free_port()}/local"))
     assert problem["cause"] == "network"
     assert len(ours(lines)) == 1 and "nothing answers" in ours(lines)[0], lines
+
+
+def test_a_server_that_refuses_without_saying_why_is_named_with_both_likely_causes(chromium, site, stack):
+    """As API Gateway answers: a status the page cannot read (no CORS headers), so the script can only
+    tell that the host answers and name the endpoint and the origin as the two likely causes."""
+    page, allowed, refused = site
+    problem, lines = open_failing(chromium, allowed + page("opaque", refused.replace("http:", "ws:") + "/prod"))
+    assert problem["cause"] == "refused"
+    assert len(ours(lines)) == 1, lines
+    assert "endpoint" in ours(lines)[0] and "AllowedOrigins" in ours(lines)[0] and allowed in ours(lines)[0]

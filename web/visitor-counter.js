@@ -269,7 +269,7 @@
     var probe = new URL(shown);
     probe.protocol = ws.protocol === "wss:" ? "https:" : "http:";
     if (typeof fetch !== "function") return result("unknown", "cannot connect to " + shown + ".");
-    var options = { cache: "no-store", credentials: "omit", redirect: "manual" };
+    var options = { cache: "no-store", credentials: "omit" };
     return fetch(probe.toString(), options).then(function (response) {
       if (response.status === 403) {
         return { cause: "origin", message: "cannot connect to " + shown + ": this page's origin (" + location.origin +

@@ -18,7 +18,7 @@ setup:
 	scripts/setup.sh
 
 build: setup
-	swift build
+	scripts/swift_build.sh
 
 test:
 	scripts/test.sh
@@ -53,7 +53,7 @@ bootstrap-check:
 
 # The fuzz tests' long setting (make test runs 2,000 events per binary): FUZZ_EVENTS and FUZZ_SEED to choose.
 fuzz: setup
-	swift build --build-tests
+	scripts/swift_build.sh --build-tests
 	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} swift test --skip-build --filter 'EventFuzzTests|DecoderFuzzTests'
 	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} scripts/fuzz_asan.sh
 

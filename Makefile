@@ -3,10 +3,11 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup build test dev deploy clean bootstrap-check bench fuzz soak build-DBUpdaterFunction build-DBStreamProcessorFunction
+.PHONY: help setup build test dev dev-reset deploy clean bootstrap-check bench fuzz soak build-DBUpdaterFunction build-DBStreamProcessorFunction
 
 help:
-	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/)"
+	@echo "make dev     run the whole system locally (page at http://127.0.0.1:8080/); keeps the count between runs"
+	@echo "make dev-reset  the same, starting the count from zero (deletes .dev-state/)"
 	@echo "make test    set up and run every test"
 	@echo "make deploy  sam build + sam deploy --guided (see docs/deploying.md)"
 	@echo "make smoke STACK=<name> [REGION=…] [ORIGIN=…]  check a deployment works (URL=ws://127.0.0.1:8080/local: the local stack)"
@@ -18,18 +19,23 @@ setup:
 	scripts/setup.sh
 
 build: setup
-	swift build
+	scripts/swift_build.sh
 
 test:
 	scripts/test.sh
 
+# Ctrl-C ends the recipe with status 0 (the script stops everything in order); make itself then
+# re-raises the interrupt, silently.
 dev:
 	scripts/dev.sh
+
+dev-reset:
+	DEV_RESET=1 scripts/dev.sh
 
 # --build-in-source: make runs here, not in a temporary copy of the repository, so the release build in
 # .build-lambda is reused between runs and nothing needs a container. The check refuses bootstraps that
 # would not load on Amazon Linux 2023.
-deploy:
+deploy: setup
 	.venv/bin/sam build --build-in-source
 	scripts/bootstrap_check.sh .aws-sam/build/DBUpdaterFunction/bootstrap .aws-sam/build/DBStreamProcessorFunction/bootstrap
 	.venv/bin/sam deploy --guided
@@ -55,7 +61,7 @@ bootstrap-check:
 
 # The fuzz tests' long setting (make test runs 2,000 events per binary): FUZZ_EVENTS and FUZZ_SEED to choose.
 fuzz: setup
-	swift build --build-tests
+	scripts/swift_build.sh --build-tests
 	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} swift test --skip-build --filter 'EventFuzzTests|DecoderFuzzTests'
 	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} scripts/fuzz_asan.sh
 

@@ -81,16 +81,22 @@ if !coreOnly {
             ],
             swiftSettings: strict
         ),
+        // fork + prctl(PR_SET_PDEATHSIG) + exec for the gateway's function processes (Swift cannot run
+        // between fork and exec safely); Linux only, like the local stack.
+        .target(name: "CChildProcess"),
         .executableTarget(
             name: "LocalGateway",
             dependencies: [
-                "RuntimeAPIServer", "AWSClient", "SigV4",
+                "RuntimeAPIServer", "AWSClient", "SigV4", "CChildProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -128,7 +134,10 @@ if !coreOnly {
         // stream); the stack itself is tested end to end by tests/test_local_stack.py and tests/test_page_e2e.py.
         .testTarget(
             name: "LocalGatewayTests",
-            dependencies: ["LocalGateway", "LambdaEvents", "SigV4", .product(name: "HTTPTypes", package: "swift-http-types")],
+            dependencies: [
+                "LocalGateway", "LambdaEvents", "SigV4", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
     ]

@@ -7,6 +7,10 @@
   through unsigned; this script spends them creating an IAM user, its policy and access key, then a
   role that the user may assume, and prints long-term and temporary (session-token) credentials.
 
+- With --state FILE (`make dev`), the tables outlive the process: they are loaded from FILE at start
+  (definitions, streams, TTL and items) and written back when the server stops (stdin closed, SIGTERM
+  or SIGINT), so the count carries over from one `make dev` to the next.
+
 Prints one JSON line on stdout once ready:
   {"endpoint": "http://127.0.0.1:PORT", "region": ..., "accessKeyId": ..., "secretAccessKey": ...,
    "session": {"accessKeyId": ..., "secretAccessKey": ..., "sessionToken": ...}}
@@ -15,6 +19,7 @@ and serves until killed or until its stdin closes (so a test that dies never lea
 import argparse
 import json
 import os
+import signal
 import socket
 import sys
 import threading
@@ -36,6 +41,7 @@ def main():
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--no-auth", action="store_true", help="turn signature checking off")
     parser.add_argument("--no-stdin-watch", action="store_true", help="keep running when stdin closes")
+    parser.add_argument("--state", help="JSON file the tables are loaded from at start and saved to at exit")
     args = parser.parse_args()
     if args.no_auth:
         os.environ.pop("INITIAL_NO_AUTH_ACTION_COUNT", None)
@@ -65,13 +71,85 @@ def main():
         record_credentials(info)
     else:
         info.update({"accessKeyId": "testing", "secretAccessKey": "testing"})
+    state = TableState(args.state, endpoint, args.region, info) if args.state else None
+    if state:
+        info["restored"] = state.load()
+
+    stop = threading.Event()
+    # SIGTERM and SIGINT end the server the same way as a closed stdin: tables saved, exit 0, no traceback.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
     print(json.dumps(info), flush=True)
 
-    if args.no_stdin_watch:
-        threading.Event().wait()
-    else:
-        sys.stdin.read()  # returns when the parent closes our stdin or dies
+    if not args.no_stdin_watch:
+        def watch_stdin():
+            sys.stdin.read()  # returns when the parent closes our stdin or dies
+            stop.set()
+        threading.Thread(target=watch_stdin, daemon=True).start()
+    while not stop.wait(0.5):
+        pass
+    if state:
+        state.save()
     server.shutdown()
+
+
+class TableState:
+    """The tables as one JSON file: every table's definition (keys, stream, TTL) and items."""
+
+    def __init__(self, path, endpoint, region, info):
+        import boto3
+
+        self.path = path
+        self.client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=region,
+                                   aws_access_key_id=info["accessKeyId"],
+                                   aws_secret_access_key=info["secretAccessKey"])
+
+    def load(self):
+        """Creates the saved tables and puts their items; returns {table: item count}."""
+        if not os.path.exists(self.path):
+            return {}
+        with open(self.path) as file:
+            saved = json.load(file)
+        restored = {}
+        for table in saved.get("tables", []):
+            definition = {key: table[key] for key in ("TableName", "KeySchema", "AttributeDefinitions")}
+            if table.get("StreamSpecification"):
+                definition["StreamSpecification"] = table["StreamSpecification"]
+            self.client.create_table(BillingMode="PAY_PER_REQUEST", **definition)
+            if table.get("TimeToLiveAttribute"):
+                self.client.update_time_to_live(TableName=table["TableName"], TimeToLiveSpecification={
+                    "Enabled": True, "AttributeName": table["TimeToLiveAttribute"]})
+            items = table.get("Items", [])
+            for start in range(0, len(items), 25):
+                self.client.batch_write_item(RequestItems={
+                    table["TableName"]: [{"PutRequest": {"Item": item}} for item in items[start:start + 25]]})
+            restored[table["TableName"]] = len(items)
+        return restored
+
+    def save(self):
+        """Writes every table to the file (through a temporary file, so a crash never leaves half a file)."""
+        tables = []
+        for name in self.client.list_tables().get("TableNames", []):
+            description = self.client.describe_table(TableName=name)["Table"]
+            ttl = self.client.describe_time_to_live(TableName=name).get("TimeToLiveDescription", {})
+            items = []
+            for page in self.client.get_paginator("scan").paginate(TableName=name, ConsistentRead=True):
+                items.extend(page["Items"])
+            stream = description.get("StreamSpecification")
+            tables.append({
+                "TableName": name,
+                "KeySchema": description["KeySchema"],
+                "AttributeDefinitions": description["AttributeDefinitions"],
+                "StreamSpecification": stream if stream and stream.get("StreamEnabled") else None,
+                "TimeToLiveAttribute": ttl.get("AttributeName") if ttl.get("TimeToLiveStatus") == "ENABLED" else None,
+                "Items": items,
+            })
+        folder = os.path.dirname(os.path.abspath(self.path))
+        os.makedirs(folder, exist_ok=True)
+        temporary = self.path + ".tmp"
+        with open(temporary, "w") as file:
+            json.dump({"version": 1, "tables": tables}, file)
+        os.replace(temporary, self.path)
 
 
 def record_credentials(info):

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a bare Debian/Ubuntu with Swift, skipping what is there:
 # system packages (libcurl, libcrypto headers, chromium for the page tests) and the .venv.
+#
+#   scripts/setup.sh           everything (make test, make deploy): requirements-dev.txt, chromium
+#   scripts/setup.sh --local   only what `make dev` needs: requirements-local.txt, no chromium, no SAM CLI
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+scope=dev
+[ "${1:-}" = "--local" ] && scope=local
 
 log() { printf '==> %s\n' "$*"; }
 
@@ -11,7 +17,8 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 1
 fi
 
-packages=(libcurl4-openssl-dev libssl-dev pkg-config chromium chromium-driver)
+packages=(libcurl4-openssl-dev libssl-dev pkg-config)
+[ "$scope" = dev ] && packages+=(chromium chromium-driver)
 # Debian's python3 keeps venv in a separate package; a Python that has it (pyenv, python.org) needs none.
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || packages+=(python3-venv)
 missing=()
@@ -26,12 +33,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-stamp=.venv/.requirements.sha256
-want=$(sha256sum requirements-dev.txt | cut -d' ' -f1)
-if [ ! -x .venv/bin/python ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  log "creating .venv from requirements-dev.txt (first time takes a minute or two)"
-  python3 -m venv .venv
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
-  echo "$want" > "$stamp"
+# One stamp per scope, each the hash of the files it installed: a changed pin reinstalls, and a venv made
+# for `make test` also serves `make dev`.
+hash_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
+local_hash=$(hash_of requirements-local.txt)
+dev_hash=$(hash_of requirements-local.txt requirements-dev.txt)
+if [ "$scope" = local ]; then want=$local_hash; requirements=requirements-local.txt
+else want=$dev_hash; requirements=requirements-dev.txt; fi
+if [ ! -x .venv/bin/python ] || [ "$(cat ".venv/.$scope.sha256" 2>/dev/null)" != "$want" ]; then
+  log "installing $requirements into .venv (the first time takes a minute or two)"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
+  echo "$want" > ".venv/.$scope.sha256"
+  if [ "$scope" = dev ]; then echo "$local_hash" > .venv/.local.sha256; fi
+  log "setup complete"
 fi
-log "setup complete"

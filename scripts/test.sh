@@ -7,7 +7,7 @@ scripts/setup.sh
 mkdir -p test-artifacts
 
 echo "==> swift build"
-swift build --build-tests
+scripts/swift_build.sh --build-tests  # one environment for every build: see the script
 echo "==> swift test"
 swift test --skip-build 2>&1 | tee test-artifacts/swift-test.log
 if [ -n "$(ls tests/test_*.py 2>/dev/null)" ]; then

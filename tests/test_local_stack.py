@@ -30,6 +30,13 @@ def visits_in_table(moto):
     return int(item["visits"]["N"]) if item and "visits" in item else 0
 
 
+def counter_shards(moto):
+    """Every counter shard's `visits` by id (`visitors`, `visitors#k`): the total is their sum."""
+    items = moto.dynamodb().scan(TableName="VisitorCount", ConsistentRead=True)["Items"]
+    return {i["id"]["S"]: int(i.get("visits", {"N": "0"})["N"]) for i in items
+            if i["id"]["S"] == "visitors" or i["id"]["S"].startswith("visitors#")}
+
+
 def connection_count(moto):
     return len(moto.dynamodb().scan(TableName="ConnectionIDs", ConsistentRead=True)["Items"])
 
@@ -210,3 +217,20 @@ def test_tables_are_created_as_the_template_declares_them(stack):
         assert ttl.get("AttributeName") == table["ttlAttribute"]
     assert declared["stream"]["table"] == "VisitorCount" and declared["stream"]["filters"]
     assert {"$connect", "$disconnect", "sync"} <= {route["routeKey"] for route in declared["routes"]}
+
+
+def test_a_sharded_counter_sums_its_shards_for_every_page():
+    """`--counter-shards 4` hands COUNTER_SHARDS to both functions, as the template's CounterShards does:
+    the visits land on several items, and every page is told their sum, by sync and by broadcast."""
+    with running_stack("gateway-sharded", ["--instances", "2", "--counter-shards", "4"]) as (moto, gateway):
+        async def scenario():
+            clients, tasks = await start_clients(gateway.ws_url, [secrets.token_urlsafe(16) for _ in range(24)])
+            await wait_for(lambda: all(c.last == 24 for c in clients), 60,
+                           f"every client at 24: {sorted({c.last for c in clients}, key=str)}")
+            await close_all(clients, tasks)
+
+        asyncio.run(scenario())
+        shards = counter_shards(moto)
+        assert sum(shards.values()) == 24
+        assert set(shards) <= {"visitors", "visitors#1", "visitors#2", "visitors#3"}
+        assert len(shards) >= 2, f"24 visits on one of four shards: {shards}"

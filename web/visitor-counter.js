@@ -38,6 +38,10 @@
  * function invocation and no reconnect.
  * Unknown fields are ignored, and so is anything that is not a non-negative safe integer.
  *
+ * Failures: when a connection fails before it opens, one console line (console.warn, "visitor-counter: …")
+ * names the likely cause (the endpoint, the origin, or the network) once per streak of failures, and
+ * VisitorCounter.state.problem holds it as {cause, message}.
+ *
  * API: window.VisitorCounter.{connect(), disconnect(), configure(options), state, visitId, version};
  * events `visitorcounter:update` ({visits, live}) and `visitorcounter:status` ({status}) on document.
  */
@@ -228,6 +232,76 @@
     emit("visitorcounter:update", { visits: visits, live: live });
   }
 
+  // ---- diagnostics -----------------------------------------------------------------------------
+  // A failed handshake tells a page nothing: the WebSocket API hides the HTTP status, and the browser's
+  // own console line ("Unexpected response code: 404") does not say what to change. So the first failure
+  // of a streak is looked into once, and one console line names the likely cause: the endpoint (no
+  // stage, or a path that is not the stage), the origin (not in the allowed origins), or the network.
+  // The local stack answers the plain-HTTP probe below with a status any origin may read; API Gateway
+  // does not, so there only "reachable" or "unreachable" is known.
+
+  var diagnosed = false;      // the current streak of failed handshakes has been explained
+  var problem = null;         // {cause, message} of the last explained failure, or null
+
+  function handshakeSucceeded() {
+    diagnosed = false;
+    problem = null;
+  }
+
+  function handshakeFailed(base) {
+    if (diagnosed) return;
+    diagnosed = true;
+    explainFailure(base).then(function (found) {
+      problem = found;
+      if (window.console && console.warn) console.warn("visitor-counter: " + found.message);
+    });
+  }
+
+  /** Resolves to {cause: "endpoint" | "origin" | "network" | "refused" | "unknown", message}. */
+  function explainFailure(base) {
+    var ws = new URL(base, location.href);
+    if (ws.protocol === "http:") ws.protocol = "ws:";
+    if (ws.protocol === "https:") ws.protocol = "wss:";
+    ws.search = "";
+    var shown = ws.toString();
+    var fix = " Use the address `make dev` prints (ws://127.0.0.1:8080/local) or the stack's WebSocketURL output (wss://…/prod).";
+    var result = function (cause, message) { return Promise.resolve({ cause: cause, message: message }); };
+    if (navigator.onLine === false) {
+      return result("network", "cannot connect to " + shown + ": this browser is offline. It reconnects when the network is back.");
+    }
+    if (ws.pathname === "/" || ws.pathname === "") {
+      return result("endpoint", "cannot connect to " + shown + ": the endpoint has no stage path." + fix);
+    }
+    var probe = new URL(shown);
+    probe.protocol = ws.protocol === "wss:" ? "https:" : "http:";
+    if (typeof fetch !== "function") return result("unknown", "cannot connect to " + shown + ".");
+    var options = { cache: "no-store", credentials: "omit" };
+    return fetch(probe.toString(), options).then(function (response) {
+      if (response.status === 403) {
+        return { cause: "origin", message: "cannot connect to " + shown + ": this page's origin (" + location.origin +
+          ") is not in the allowed origins. Add it: AllowedOrigins when deployed, GATEWAY_ARGS=\"--allowed-origins " +
+          location.origin + "\" make dev locally." };
+      }
+      if (response.status === 404) {
+        return { cause: "endpoint", message: "cannot connect to " + shown + ": there is no WebSocket API at " +
+          ws.pathname + "." + fix };
+      }
+      return { cause: "unknown", message: "cannot connect to " + shown + ": the server answers (HTTP " +
+        response.status + ") but refused the WebSocket handshake; its log says why." };
+    }, function () {
+      // No readable answer: either nothing answers (network) or a server that sends no CORS headers (API Gateway).
+      options.mode = "no-cors";
+      return fetch(probe.toString(), options).then(function () {
+        return { cause: "refused", message: "cannot connect to " + shown + ": the server refused the WebSocket " +
+          "handshake. Check the endpoint (the stage path; " + fix.trim() + ") and that this page's origin (" +
+          location.origin + ") is in AllowedOrigins." };
+      }, function () {
+        return { cause: "network", message: "cannot connect to " + shown + ": nothing answers at " + ws.host +
+          " (is `make dev` running, is the address right, is the network up?). Retrying." };
+      });
+    });
+  }
+
   // ---- connection ------------------------------------------------------------------------------
 
   function open() {
@@ -248,9 +322,12 @@
       return;
     }
     socket = ws;
+    var didOpen = false;
     setStatus("connecting");
     ws.addEventListener("open", function () {
       if (socket !== ws) return;
+      didOpen = true;
+      handshakeSucceeded();
       ws.send(JSON.stringify({ action: "sync" }));
       startKeepAlive(ws);
       setStatus("live");
@@ -265,6 +342,7 @@
     });
     ws.addEventListener("close", function () {
       if (socket !== ws) return;
+      if (!didOpen) handshakeFailed(base);
       socket = null;
       clearTimeout(stableTimer);
       stopKeepAlive();
@@ -417,6 +495,7 @@
         wanted: wanted,
         pingsSent: pingsSent,
         endpoint: endpoint(),
+        problem: problem,
         backoff: backoffHistory.slice()
       };
     }

@@ -17,12 +17,32 @@ final class ConnectionRegistry: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// Connections whose `$disconnect` has not finished yet (open ones included).
+    private let awaitingDisconnect = Mutex(0)
 
     init() {}
 
-    /// Adds an open connection.
+    /// Adds an open connection; `disconnectFinished()` must follow once its `$disconnect` has run.
     func add(_ info: ConnectionInfo, outbound: WebSocketOutboundWriter) {
+        awaitingDisconnect.withLock { $0 += 1 }
         entries.withLock { $0[info.id] = Entry(info: info, outbound: outbound, lastActiveAt: info.connectedAt) }
+    }
+
+    /// Notes that the `$disconnect` of a connection given to `add` has finished (or was not sent).
+    func disconnectFinished() {
+        awaitingDisconnect.withLock { $0 -= 1 }
+    }
+
+    /// Waits until every connection has been closed and its `$disconnect` has finished, or `timeout`
+    /// passed; returns how many were still outstanding. Shutdown calls it before stopping the
+    /// functions, so no `$disconnect` meets a stopped function or a table that is already gone.
+    func waitForDisconnects(timeout: Duration) async -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if awaitingDisconnect.withLock({ $0 }) == 0 { return 0 }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return awaitingDisconnect.withLock { $0 }
     }
 
     /// Removes a connection and returns what it was.

@@ -27,7 +27,7 @@ final class HostedFunction: Sendable {
 
         /// Stops the process, then its Runtime API.
         func stop() async {
-            process.stop()
+            await process.stop()
             await server.stop()
         }
     }
@@ -115,15 +115,15 @@ final class HostedFunction: Sendable {
         return Outcome(statusCode: status, body: value["body"]?.stringValue, raw: bytes, failed: false)
     }
 
-    /// Stops the processes and the Runtime API, after the invocations in flight (the `$disconnect`s
-    /// of a shutdown) finished or `drainTimeout` passed.
+    /// Stops the processes and the Runtime APIs (all environments at once), after the invocations in
+    /// flight finished or `drainTimeout` passed. The gateway calls it once every `$disconnect` is done.
     func stop(drainTimeout: Duration = .seconds(3)) async {
         let deadline = ContinuousClock.now + drainTimeout
-        // The `$disconnect`s of closing sockets are started just after the server stops.
-        try? await Task.sleep(for: .milliseconds(200))
         while inFlight.withLock({ $0.reduce(0, +) }) > 0 && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        for environment in environments { await environment.stop() }
+        await withTaskGroup(of: Void.self) { group in
+            for environment in environments { group.addTask { await environment.stop() } }
+        }
     }
 }

@@ -1,10 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
+import ServiceLifecycle
 import SigV4
+import UnixSignals
 
 /// Wires the local stack together: tables, functions, stream poller, then the HTTP server; on
-/// SIGINT/SIGTERM it stops the server, then the poller and every function process.
+/// SIGINT/SIGTERM it stops the poller, the server and its connections, then every function process.
 struct LocalGateway {
     let options: GatewayOptions
     let tables: TablesConfiguration
@@ -42,22 +45,34 @@ struct LocalGateway {
         let poller = StreamPoller(mapping: tables.stream, function: processor)
         // Before the server is ready: visits from then on must reach the stream's reader.
         await poller.start { try settings.makeSource() }
-        defer { poller.stop() }
         let registry = ConnectionRegistry()
         let awsBehaviours = startAWSBehaviours(registry: registry)
         defer { awsBehaviours.stop() }
-        do {
-            try await makeApplication(updater: updater, registry: registry).runService()
-        } catch {
-            poller.stop()
-            await updater.stop()
-            await processor.stop()
-            throw GatewayError(.portInUse, "the HTTP server stopped", underlying: error)
+        // Stopping goes in order, so nothing meets a part that is already gone: on SIGINT/SIGTERM the
+        // service group first stops the stream poller (no broadcast is under way while sockets close),
+        // then the server (it closes every WebSocket, 1000), then here every `$disconnect` is awaited,
+        // and only then do the function processes stop. `make dev` stops moto after the gateway exited.
+        let pollerService = StreamPollerService(poller: poller) {
+            GatewayLog.line("stopping: closing \(registry.count) connections")
         }
-        GatewayLog.line("stopping")
-        poller.stop()
-        await updater.stop()
-        await processor.stop()
+        let group = ServiceGroup(configuration: .init(
+            services: [makeApplication(updater: updater, registry: registry), pollerService],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: Self.frameworkLogger(label: "LocalGateway")))
+        var failure: (any Error)?
+        do {
+            try await group.run()
+        } catch {
+            failure = error
+        }
+        let outstanding = await registry.waitForDisconnects(timeout: .seconds(5))
+        if outstanding > 0 { GatewayLog.line("\(outstanding) $disconnect invocations did not finish within 5 s") }
+        await poller.stopAndWait(timeout: .seconds(5))
+        async let updaterStopped: Void = updater.stop()
+        async let processorStopped: Void = processor.stop()
+        _ = await (updaterStopped, processorStopped)
+        if let failure { throw GatewayError(.portInUse, "the HTTP server stopped", underlying: failure) }
+        GatewayLog.line("stopped")
     }
 
     /// The HTTP server: Management API, static page, and the WebSocket upgrade at the stage path.
@@ -67,17 +82,18 @@ struct LocalGateway {
         router.add(middleware: ManagementAPI(
             stagePath: stagePath, registry: registry,
             verifier: SignatureVerifier(credentials: settings.credentials, region: settings.region), faults: faults))
-        router.add(middleware: FileMiddleware(options.webRoot, searchForIndexHtml: true))
-        router.get(RouterPath(stringLiteral: stagePath)) { _, _ in
-            Response(status: .upgradeRequired, headers: [.upgrade: "websocket"])
-        }
+        let refusedOrigins = RefusedOrigins()
+        router.add(middleware: EndpointDiagnostics(stagePath: stagePath, refusedOrigins: refusedOrigins))
+        router.add(middleware: FileMiddleware(
+            options.webRoot, searchForIndexHtml: true, logger: Self.frameworkLogger(label: "FileMiddleware")))
         let gateway = WebSocketGateway(
-            stagePath: stagePath, routes: tables, function: updater, registry: registry, faults: faults)
+            stagePath: stagePath, routes: tables, function: updater, registry: registry, refusedOrigins: refusedOrigins, faults: faults)
         let host = options.host
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: WebSocketGateway.maxFrameSize))
+                configuration: .init(ws: .init(
+                    maxFrameSize: WebSocketGateway.maxFrameSize, closeTimeout: WebSocketGateway.closeTimeout))
             ) { request, channel, logger in
                 await gateway.shouldUpgrade(request, channel: channel, logger: logger)
             },
@@ -85,8 +101,17 @@ struct LocalGateway {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 GatewayLog.line("ready: page http://\(host):\(port)/ websocket ws://\(host):\(port)/local")
-            }
+            },
+            logger: Self.frameworkLogger(label: "LocalGateway")
         )
+    }
+
+    /// Hummingbird's own logger, at `warning`: its start-up notices ("Server started…") only repeat the
+    /// gateway's ready line, in another format, in the middle of `make dev`'s output.
+    static func frameworkLogger(label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
+        return logger
     }
 
     /// DESIGN §2: what each function sees (the Runtime API address is added per function).
@@ -97,6 +122,7 @@ struct LocalGateway {
             "AWS_SECRET_ACCESS_KEY": settings.credentials.secretAccessKey,
             "ALLOWED_ORIGINS": options.allowedOrigins,
             "LIVE_VIEWERS": options.liveViewers ? "true" : "false",
+            "COUNTER_SHARDS": String(options.counterShards),
             "LOG_LEVEL": options.logLevel,
             "WEBSOCKET_API_ENDPOINT": "http://\(options.host):\(options.port)\(stagePath)",
         ]

@@ -16,6 +16,8 @@ final class StreamPoller: Sendable {
     let function: any StreamBatchTarget
     private let filter: EventFilter
     private let stopped = Mutex(false)
+    /// The polling thread is running.
+    private let running = Mutex(false)
     /// The pause between polls of a quiet stream (Lambda polls DynamoDB streams 4 times a second).
     static let pollInterval = 0.25
     /// How often the stream is described again to find new shards.
@@ -36,7 +38,9 @@ final class StreamPoller: Sendable {
         let positioned = Signal()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             positioned.arm(continuation)
+            running.withLock { $0 = true }
             let thread = Thread { [self] in
+                defer { running.withLock { $0 = false } }
                 do {
                     try run(makeSource(), positioned: positioned.fire)
                 } catch {
@@ -64,6 +68,16 @@ final class StreamPoller: Sendable {
 
     /// Asks the poller to stop after the current poll.
     func stop() { stopped.withLock { $0 = true } }
+
+    /// Stops the poller and waits until its thread has finished the poll or delivery under way, or
+    /// `timeout` passed.
+    func stopAndWait(timeout: Duration) async {
+        stop()
+        let deadline = ContinuousClock.now + timeout
+        while running.withLock({ $0 }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
 
     private var isStopped: Bool { stopped.withLock { $0 } }
 

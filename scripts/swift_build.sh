@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `swift build "$@"` with the same small environment every time. SwiftPM plans the build again whenever
+# any environment variable differs from the previous build's (the manifest may read the environment):
+# 15-40 s here, and at times a recompile of Hummingbird, for nothing. `make dev` on another PORT, or
+# `make test` after `make dev`, did exactly that. So every build of the project goes through here, with
+# only what the toolchain needs: PATH and HOME, a temporary folder, proxies for the first fetch.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keep=()
+for name in PATH HOME TMPDIR http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY SSL_CERT_FILE SSL_CERT_DIR; do
+  [ -n "${!name:-}" ] && keep+=("$name=${!name}")
+done
+exec env -i "${keep[@]}" swift build "$@"

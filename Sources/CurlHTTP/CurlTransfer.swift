@@ -46,11 +46,18 @@ final class CurlTransfer {
         attemptLines.deallocate()
     }
 
+    /// Waits for libcurl (loading it here unless a background load is under way).
     static func loadLibrary() throws(HTTPClientError) {
-        var message = [CChar](repeating: 0, count: 256)
+        var message = [CChar](repeating: 0, count: 4096)
         if vc_curl_load(&message, message.count) != 0 {
             throw HTTPClientError(code: .libraryUnavailable, message: String(cChars: message), target: "-")
         }
+    }
+
+    /// Starts loading libcurl on a background thread, once per process; `loadLibrary` waits for it.
+    static func startLoadingLibrary() {
+        // A thread that cannot start only means the first request loads libcurl itself.
+        _ = vc_curl_start_loading()
     }
 
     /// Sets every option for `request`; the transfer is then ready for `curl_easy_perform` or a multi handle.

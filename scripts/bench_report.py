@@ -68,7 +68,12 @@ def derived(f):
     d["nextVsCurlFloor"] = c["swift"]["next"] / c["floor"]["next"]
     d["nextVsSocketFloor"] = c["swift"]["next"] / c["floor-socket"]["next"] if "floor-socket" in c else float("nan")
     d["socketFloorVsCurlFloor"] = c["floor-socket"]["next"] / c["floor"]["next"] if "floor-socket" in c else float("nan")
-    d["firstConnectBudget"] = c["floor"]["response"] + f["warm"]["swift"]["p50"]
+    # The first `$connect` target is judged against the instant DynamoDB stand-in when the run has it.
+    cs = {name: {"next": med(v["next"]), "response": med(v["response"])} for name, v in f.get("coldStandIn", {}).items()}
+    d["coldStandIn"] = cs
+    first = cs if cs else c
+    d["firstConnect"] = first["swift"]["response"]
+    d["firstConnectBudget"] = first["floor"]["response"] + f["warm"]["swift"]["p50"]
     d["coldCacheVsCurlFloor"] = cc["swift"]["next"] / cc["floor"]["next"] if cc else float("nan")
     d["warmHWMMB"] = f["warm"]["swift"].get("peakRSSKB", 0) / 1024
     d["met"] = {
@@ -80,7 +85,7 @@ def derived(f):
         "rssMB": d["rssMB"] <= TARGETS["rssMB"],
         "zipMB": d["zipMB"] <= TARGETS["zipMB"],
         "nextVsCurlFloor": d["nextVsCurlFloor"] <= TARGETS["nextVsCurlFloor"],
-        "firstConnect": c["swift"]["response"] <= d["firstConnectBudget"],
+        "firstConnect": d["firstConnect"] <= d["firstConnectBudget"],
         "coldCacheVsCurlFloor": d["coldCacheVsCurlFloor"] <= TARGETS["coldCacheVsCurlFloor"],
         "warmHWMMB": 0 < d["warmHWMMB"] <= TARGETS["warmHWMMB"],
     }
@@ -124,7 +129,7 @@ def render(f, history_path):
         f"| deployment zip ≤ 8 MB | {d['zipMB']:.2f} MB | {yes(d['met']['zipMB'])} |",
         f"| first `/next` ≤ 0.5× the C + libcurl floor | {d['nextVsCurlFloor']:.2f}× ({d['nextVsSocketFloor']:.2f}× the "
         f"raw-socket floor) | {yes(d['met']['nextVsCurlFloor'])} |",
-        f"| first `$connect` ≤ the floor's first response + a warm `$connect` | {c['swift']['response']:.2f} ms against "
+        f"| first `$connect` ≤ the floor's first response + a warm `$connect` | {d['firstConnect']:.2f} ms against "
         f"{d['firstConnectBudget']:.2f} ms | {yes(d['met']['firstConnect'])} |",
         f"| cold page cache: first `/next` ≤ 0.8× the floor | {d['coldCacheVsCurlFloor']:.2f}× | "
         f"{yes(d['met']['coldCacheVsCurlFloor'])} |",
@@ -165,14 +170,34 @@ def render(f, history_path):
         f"Ratios: DBUpdater / floor (first `/next`) **{d['coldVsFloor']:.2f}×**; Python / DBUpdater: "
         f"**{d['coldPythonVsSwift']:.1f}×** to the first `/next`, **{d['coldConnectPythonVsSwift']:.1f}×** to the first "
         "`$connect` response. moto counted "
-        f"{f['coldVisitsCounted']} visits from the {sum(len(v['response']) for k, v in f['cold'].items() if not k.startswith('floor'))} "
-        "successful `$connect` runs of the two real handlers.",
+        f"{f['coldVisitsCounted']} visits from the "
+        f"{sum(len(v['response']) for r in ('cold', 'coldCache') for k, v in f.get(r, {}).items() if not k.startswith('floor'))} "
+        "successful `$connect` runs of the real handlers (this table's and the cold-page-cache runs').",
         "",
         f"Against the floors: DBUpdater / C + libcurl floor (first `/next`) **{d['nextVsCurlFloor']:.2f}×**, DBUpdater / "
         f"raw-socket floor **{d['nextVsSocketFloor']:.2f}×**, raw-socket floor / libcurl floor {d['socketFloorVsCurlFloor']:.2f}×. "
-        f"First `$connect` response {c['swift']['response']:.2f} ms against the libcurl floor's first response plus "
-        f"DBUpdater's warm `$connect` median ({c['floor']['response']:.2f} + {f['warm']['swift']['p50']:.2f} = "
-        f"{d['firstConnectBudget']:.2f} ms).",
+        "",
+    ]
+    if d["coldStandIn"]:
+        cs = d["coldStandIn"]
+        lines += [
+            "### First `$connect` with a DynamoDB that answers at once",
+            "",
+            "moto checks each request's signature in Python (several ms a call), which would hide what the start itself costs",
+            f"before the first response. So again, {len(f['coldStandIn']['swift']['next'])} runs per contender, with DynamoDB",
+            "being `bench/loopback_api.c` answering `{}` at once (as in the warm runs below).",
+            "",
+            "| contender | first `/next` (median) | first `$connect` response (median) | failed runs |",
+            "|---|---:|---:|---:|",
+        ]
+        for name in [n for n in ("swift", "floor", "floor-socket") if n in cs]:
+            lines.append(f"| {names[name]} | {cs[name]['next']:.2f} ms | {cs[name]['response']:.2f} ms | "
+                         f"{f['coldStandIn'][name]['errors']} |")
+        lines += [""]
+    lines += [
+        f"First `$connect` response {d['firstConnect']:.2f} ms against the libcurl floor's first response plus "
+        f"DBUpdater's warm `$connect` median ({d['firstConnectBudget'] - f['warm']['swift']['p50']:.2f} + "
+        f"{f['warm']['swift']['p50']:.2f} = {d['firstConnectBudget']:.2f} ms).",
         "",
     ]
     if d["coldCache"]:

@@ -1,6 +1,9 @@
 #include "CCurl.h"
 
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdarg.h>
 #include <stddef.h>
 #include <pthread.h>
@@ -140,6 +143,15 @@ int vc_curl_load(char *errbuf, size_t errlen) {
     if (loaded) return 0;
     if (errbuf != NULL && errlen > 0) snprintf(errbuf, errlen, "%s", load_error);
     return -1;
+}
+
+int vc_malloc_arena_max(int count) {
+#if defined(__GLIBC__)
+    return mallopt(M_ARENA_MAX, count);
+#else
+    (void)count;
+    return 0;
+#endif
 }
 
 const char *vc_curl_version(void) { return loaded ? fn.version() : NULL; }

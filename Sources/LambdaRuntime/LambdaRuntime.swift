@@ -18,6 +18,7 @@ public enum LambdaRuntime {
 
     private static func main(_ makeHandler: () throws -> any InvocationHandling) -> Never {
         ProcessGlue.unblockSignals()
+        ProcessGlue.limitMallocArenas()
         guard let address = ProcessGlue.environment(RuntimeAPI.addressVariable), !address.isEmpty else {
             fail("\(RuntimeAPI.addressVariable) is not set; this program runs under AWS Lambda or the local gateway")
         }

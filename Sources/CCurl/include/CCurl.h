@@ -23,6 +23,10 @@ int vc_curl_start_loading(void);
 /// The loaded libcurl's version string (e.g. "libcurl/7.88.1 OpenSSL/3.0.11 ..."); NULL before load.
 const char *vc_curl_version(void);
 
+/// mallopt(M_ARENA_MAX, count) where glibc has it (Swift's Glibc module does not import malloc.h);
+/// returns 1 on success, 0 otherwise. For the Lambda runtime's start, before any thread exists.
+int vc_malloc_arena_max(int count);
+
 typedef size_t (*vc_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 
 CURL *vc_easy_init(void);

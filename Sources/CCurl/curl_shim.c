@@ -5,6 +5,7 @@
 #include <malloc.h>
 #endif
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -136,6 +137,14 @@ int vc_curl_start_loading(void) {
     static pthread_once_t start_once = PTHREAD_ONCE_INIT;
     pthread_once(&start_once, start_background);
     return background_started ? 0 : -1;
+}
+
+static atomic_int wanted;
+
+void vc_curl_want(void) { atomic_store(&wanted, 1); }
+
+int vc_curl_start_loading_if_wanted(void) {
+    return atomic_load(&wanted) ? vc_curl_start_loading() : -1;
 }
 
 int vc_curl_load(char *errbuf, size_t errlen) {

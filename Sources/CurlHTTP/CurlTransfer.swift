@@ -54,12 +54,6 @@ final class CurlTransfer {
         }
     }
 
-    /// Starts loading libcurl on a background thread, once per process; `loadLibrary` waits for it.
-    static func startLoadingLibrary() {
-        // A thread that cannot start only means the first request loads libcurl itself.
-        _ = vc_curl_start_loading()
-    }
-
     /// Sets every option for `request`; the transfer is then ready for `curl_easy_perform` or a multi handle.
     func prepare(_ request: HTTPRequest) throws(HTTPClientError) {
         clear()

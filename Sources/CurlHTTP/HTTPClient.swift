@@ -3,11 +3,11 @@ import CCurl
 /// A blocking HTTP client over one libcurl easy handle: one request at a time, keep-alive
 /// connections reused across requests (and across Lambda invocations).
 ///
-/// Making a client does not wait for libcurl: it starts loading it on a background thread (once per
-/// process) and the first request waits for that load, so a function that makes its clients at start
-/// overlaps the load (about 30 shared libraries and OpenSSL's initialisation) with its wait for the
-/// first event. A libcurl that cannot be loaded fails every request with `.libraryUnavailable`, whose
-/// message names each candidate tried and its error.
+/// Making a client does not load libcurl (about 30 shared libraries and OpenSSL's initialisation): the
+/// first request does, or waits for a load `startLoadingLibraryIfNeeded()` began on a background thread.
+/// The Lambda runtime calls that once its first `/next` is on the wire, so the load overlaps the wait for
+/// the first event instead of preceding it. A libcurl that cannot be loaded fails every request with
+/// `.libraryUnavailable`, whose message names each candidate tried and its error.
 ///
 /// Not thread-safe: give each thread its own client.
 public final class HTTPClient {
@@ -16,10 +16,18 @@ public final class HTTPClient {
     private var transfer: CurlTransfer?
 
     /// - Parameter connectTimeout: limit for establishing a connection (TCP and TLS).
-    /// - Throws: never today; kept throwing so that a client made before libcurl is needed stays source-compatible.
+    /// - Throws: nothing since libcurl loads on first use; the signature is kept for source compatibility.
     public init(connectTimeout: Duration = .seconds(3)) throws(HTTPClientError) {
         self.connectTimeout = connectTimeout
-        CurlTransfer.startLoadingLibrary()
+        vc_curl_want()
+    }
+
+    /// Starts loading libcurl on a background thread (once per process) if an `HTTPClient` has been made;
+    /// returns at once. Without a client nothing is loaded: a function that makes no AWS calls never pays
+    /// for libcurl's libraries in memory.
+    public static func startLoadingLibraryIfNeeded() {
+        // A thread that cannot start only means the first request loads libcurl itself.
+        _ = vc_curl_start_loading_if_wanted()
     }
 
     /// Sends `request` and waits for the whole response.

@@ -1,3 +1,5 @@
+import CurlHTTP
+
 /// Entry points for a function's `main.swift`:
 ///
 /// ```swift
@@ -24,11 +26,13 @@ public enum LambdaRuntime {
         }
         let client: SocketRuntimeAPIClient
         do {
-            client = try SocketRuntimeAPIClient(address: address)
+            // libcurl (for the handler's AWS calls, if it made an HTTP client) loads while the first /next waits:
+            // started earlier, its thread would take CPU from the start itself on a small Lambda.
+            client = try SocketRuntimeAPIClient(address: address, nextRequested: HTTPClient.startLoadingLibraryIfNeeded)
         } catch {
             fail(error.description)
         }
-        // Before the handler is made: making it may start libcurl's load on another thread (see `OwnedEnvironment`).
+        // Before libcurl's load can start on another thread (see `OwnedEnvironment`).
         let environment = OwnedEnvironment()
         environment.set(RuntimeAPI.traceIDVariable, ProcessGlue.environment(RuntimeAPI.traceIDVariable) ?? "")
         switch start(client: client, environment: ProcessGlue.environment, setEnvironment: environment.set, makeHandler: makeHandler) {

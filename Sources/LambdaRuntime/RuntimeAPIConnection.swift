@@ -28,12 +28,13 @@ final class RuntimeAPIConnection {
     /// Sends `request` (complete bytes) and returns the response; a nil `timeout` waits for ever.
     /// A kept-alive connection found closed before any byte of the response arrived is replaced once:
     /// the server closed it while it was idle, so the request never reached it.
-    func exchange(_ request: [UInt8], timeout: Duration?) throws(LambdaRuntimeError) -> HTTPResponse {
+    /// `sent` runs once the request is on the wire, before the wait for the response.
+    func exchange(_ request: [UInt8], timeout: Duration?, sent: () -> Void = {}) throws(LambdaRuntimeError) -> HTTPResponse {
         let reused = socket != nil
         do {
-            return try attempt(request, timeout: timeout)
+            return try attempt(request, timeout: timeout, sent: sent)
         } catch where reused && closedBeforeResponse {
-            return try attempt(request, timeout: timeout)
+            return try attempt(request, timeout: timeout, sent: sent)
         }
     }
 
@@ -46,7 +47,7 @@ final class RuntimeAPIConnection {
     /// Set by a failed attempt when the connection was gone before the response began.
     private var closedBeforeResponse = false
 
-    private func attempt(_ request: [UInt8], timeout: Duration?) throws(LambdaRuntimeError) -> HTTPResponse {
+    private func attempt(_ request: [UInt8], timeout: Duration?, sent: () -> Void) throws(LambdaRuntimeError) -> HTTPResponse {
         closedBeforeResponse = false
         do throws(LambdaRuntimeError) {
             let socket: RuntimeAPISocket
@@ -64,6 +65,7 @@ final class RuntimeAPIConnection {
                 closedBeforeResponse = true
                 throw error
             }
+            sent()
             while true {
                 let head = try readHead(socket)
                 if head.framing == .none && (100..<200).contains(head.status) { continue }  // an interim response

@@ -8,10 +8,15 @@ public final class SocketRuntimeAPIClient: RuntimeAPIClient {
     private let address: String
     /// Posts are small and local; a stuck one should not hang the function forever.
     private let postTimeout: Duration
+    /// Runs each time a `/next` request is on the wire, before the wait for its answer.
+    private let nextRequested: () -> Void
 
-    /// - Parameter address: `host:port` from `AWS_LAMBDA_RUNTIME_API` (`[::1]:9001` for IPv6).
+    /// - Parameters:
+    ///   - address: `host:port` from `AWS_LAMBDA_RUNTIME_API` (`[::1]:9001` for IPv6).
+    ///   - nextRequested: runs each time a `/next` request has been sent, before the wait for the event: work
+    ///     started there overlaps that wait instead of delaying the request (the runtime starts libcurl's load).
     /// - Throws: `.configuration` for an address that is not `host:port`.
-    public init(address: String, postTimeout: Duration = .seconds(30)) throws(LambdaRuntimeError) {
+    public init(address: String, postTimeout: Duration = .seconds(30), nextRequested: @escaping () -> Void = {}) throws(LambdaRuntimeError) {
         guard let (host, port) = Self.hostPort(address) else {
             throw LambdaRuntimeError(code: .configuration, message: "\(RuntimeAPI.addressVariable) must be host:port, not \(JSONText.quoted(address))")
         }
@@ -19,12 +24,13 @@ public final class SocketRuntimeAPIClient: RuntimeAPIClient {
         connection = RuntimeAPIConnection(host: host, port: port, bodyLimit: RuntimeAPI.maxResponseBytes)
         self.address = address
         self.postTimeout = postTimeout
+        self.nextRequested = nextRequested
     }
 
     /// `GET /runtime/invocation/next`, without a timeout.
     public func nextInvocation() throws(LambdaRuntimeError) -> Invocation {
         // No timeout: Lambda may freeze the environment while /next is pending (runtimes-api.html).
-        let response = try connection.exchange(request("GET", RuntimeAPI.Path.next), timeout: nil)
+        let response = try connection.exchange(request("GET", RuntimeAPI.Path.next), timeout: nil, sent: nextRequested)
         guard response.status == 200 else {
             throw LambdaRuntimeError(code: .runtimeAPIUnavailable, message: "/next answered \(response.status)", status: response.status)
         }

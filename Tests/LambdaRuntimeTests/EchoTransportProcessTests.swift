@@ -29,11 +29,21 @@ import TestSupport
     }
 
     @Test func libcurlLoadsInTheBackgroundAndServesTheFunctionsOwnCalls() async throws {
-        try await withEcho(environment: ["ECHO_HTTP": "1"]) { server, _ in
+        try await withEcho(environment: ["ECHO_HTTP": "1"]) { server, echo in
             // The loopback server answers 404 for a path it does not know: proof of a real libcurl request.
             let fetched = try #require(try await server.invoke(Array("fetch:http://\(server.address)/no-such-path".utf8)).text)
             #expect(fetched.hasPrefix("404 "))
+            #expect(try echo.memoryMaps().contains("libcurl"))
             #expect(try await server.invoke(Array("plain".utf8)).text == "plain")
+        }
+    }
+
+    @Test func aFunctionWithoutAnHTTPClientNeverLoadsLibcurl() async throws {
+        try await withEcho { server, echo in
+            for index in 0..<3 { #expect(try await server.invoke(Array("no curl \(index)".utf8)).text == "no curl \(index)") }
+            let maps = try echo.memoryMaps()
+            #expect(maps.contains("EchoFunction"), "the maps were read")
+            #expect(!maps.contains("libcurl"))
         }
     }
 

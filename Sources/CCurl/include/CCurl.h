@@ -20,6 +20,12 @@ int vc_curl_load(char *errbuf, size_t errlen);
 /// Returns 0 when the thread started (or had started), -1 when it could not (vc_curl_load then loads).
 int vc_curl_start_loading(void);
 
+/// Records that the process will need libcurl (an HTTP client exists), without loading anything.
+void vc_curl_want(void);
+
+/// vc_curl_start_loading() if vc_curl_want() was called; -1 (nothing started) otherwise.
+int vc_curl_start_loading_if_wanted(void);
+
 /// The loaded libcurl's version string (e.g. "libcurl/7.88.1 OpenSSL/3.0.11 ..."); NULL before load.
 const char *vc_curl_version(void);
 

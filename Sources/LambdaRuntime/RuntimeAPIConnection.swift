@@ -112,9 +112,11 @@ final class RuntimeAPIConnection {
             try fill(upTo: length, socket)
             return take(length)
         case .untilClose:
-            while try socket.receive(into: &buffer, atMost: 64 * 1024) > 0 {
+            repeat {
+                // Checked before each read too: the head's read may already hold the whole body.
                 guard buffer.count <= bodyLimit else { throw HTTPResponseHead.malformed("body longer than \(bodyLimit) bytes") }
-            }
+            } while try socket.receive(into: &buffer, atMost: 64 * 1024) > 0
+            guard buffer.count <= bodyLimit else { throw HTTPResponseHead.malformed("body longer than \(bodyLimit) bytes") }
             return take(buffer.count)
         case .chunked:
             return try readChunks(socket)

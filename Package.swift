@@ -35,7 +35,7 @@ var targets: [Target] = [
     .executableTarget(name: "DBUpdater", dependencies: ["VisitorCounterCore"], swiftSettings: strict),
     .executableTarget(name: "DBStreamProcessor", dependencies: ["VisitorCounterCore"], swiftSettings: strict),
     // A trivial echo function on the runtime: for the runtime's process tests and its size/cold-start figures.
-    .executableTarget(name: "EchoFunction", dependencies: ["LambdaRuntime"], swiftSettings: strict),
+    .executableTarget(name: "EchoFunction", dependencies: ["LambdaRuntime", "CurlHTTP"], swiftSettings: strict),
     // Test support (full Foundation is fine here: it never ships in a bootstrap).
     .target(name: "TestSupport", dependencies: ["CurlHTTP"], swiftSettings: strict),
     .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"], swiftSettings: strict),

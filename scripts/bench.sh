@@ -25,6 +25,7 @@ scripts/build_bootstrap.sh DBStreamProcessor "$out_dir/bin/DBStreamProcessor"
 echo "==> gcc -O2 bench/*.c" >&2
 gcc -O2 -Wall -Wextra -o "$out_dir/loopback_api" bench/loopback_api.c
 gcc -O2 -Wall -Wextra -o "$out_dir/floor_runtime" bench/floor_runtime.c -lcurl
+gcc -O2 -Wall -Wextra -o "$out_dir/floor_socket" bench/floor_socket.c
 gcc -O2 -Wall -Wextra -o "$out_dir/floor_fanout" bench/floor_fanout.c -lcurl
 
 quick=()

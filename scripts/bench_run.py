@@ -6,13 +6,16 @@ what this needs first); BENCH_QUICK=1 makes a short run for development.
   bench_run.py --bin DIR --floor DIR [--out docs/benchmarks.md] [--quick]
 
 1. cold start: spawn → first GET /next and spawn → first `$connect` response (moto, auth on, session
-   credentials); medians of fresh processes, the contenders interleaved so machine load hits all alike.
+   credentials); medians of fresh processes, the contenders interleaved so machine load hits all alike; then
+   again with the page cache emptied before each spawn (drop_caches where permitted, else posix_fadvise
+   DONTNEED on each contender's own files). Floors: C + libcurl, and C over a raw socket.
 2. warm `$connect` against a DynamoDB stand-in that answers `{}` at once: latency (hand-out → response)
    and CPU per invocation (/proc/<pid>/stat utime+stime over many invocations).
 3. fan-out to 1,000 and 10,000 connections through a Management API that answers after 1 ms.
 4. footprint: stripped bootstrap, deployment zip, peak RSS (VmHWM) during the 10,000 fan-out.
 """
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -31,6 +34,7 @@ import bench_report  # noqa: E402  (scripts/bench_report.py, next to this file)
 
 PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
 HZ = os.sysconf("SC_CLK_TCK")
+COLD_EVENTS = itertools.count(1)
 
 
 def log(*parts):
@@ -156,15 +160,69 @@ def measure_loopback_ceiling(binaries, quick):
             "cpuUsPerRequest": cpu / stats["requests"] * 1e6, "perCoreSecond": stats["requests"] / cpu if cpu > 0 else float("inf")}
 
 
-def measure_cold_start(contenders, runs, moto_endpoint):
-    """Fresh process per run, the `$connect` event already queued: spawn → first /next, spawn → response."""
+def shared_libraries(path):
+    """The files the dynamic loader maps for `path` (ldd), the program itself first."""
+    out = subprocess.run(["ldd", path], capture_output=True, text=True).stdout
+    files = [path]
+    for line in out.splitlines():
+        parts = line.split("=>")
+        target = (parts[1] if len(parts) > 1 else parts[0]).strip().split(" (")[0].strip()
+        if target.startswith("/") and os.path.exists(target):
+            files.append(os.path.realpath(target))
+    return files
+
+
+def libcurl_path():
+    out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if line.strip().startswith("libcurl.so.4 ") and "=>" in line:
+            return line.split("=>")[1].strip()
+    return None
+
+
+def drop_caches_permitted():
+    try:
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def evict(files):
+    """Drops the clean page-cache pages of `files` (posix_fadvise DONTNEED: no privilege needed). Pages that
+    another running process has mapped stay (libc's, for one), so this is the function's own files gone cold."""
+    for path in files:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+
+
+def measure_cold_start(contenders, runs, moto_endpoint, cold_cache=None):
+    """Fresh process per run, the `$connect` event already queued: spawn → first /next, spawn → response.
+    `cold_cache` ("drop_caches" or "fadvise"): the page cache is emptied before each spawn, all of it where
+    /proc/sys/vm/drop_caches is writable, else the contender's own files (program, its libraries, libcurl's)."""
     results = {c.name: {"next": [], "response": [], "errors": 0} for c in contenders}
-    index = 0
+    files = {}
+    if cold_cache == "fadvise":
+        curl = libcurl_path()
+        for c in contenders:
+            files[c.name] = shared_libraries(c.argv[0]) + (shared_libraries(curl) if curl else [])
     for run in range(runs):
         for contender in contenders:
-            index += 1
+            # Numbered across every cold-start pass: a visit id seen before would (rightly) not count again.
+            index = next(COLD_EVENTS)
             runtime = RuntimeAPI()
             runtime.events.put((f"cold-{index:06d}", connect_event(index)))
+            if cold_cache == "drop_caches":
+                drop_caches_permitted()
+            elif cold_cache == "fadvise":
+                evict(files[contender.name])
             started = time.monotonic_ns()
             proc = contender.spawn(runtime, {"AWS_ENDPOINT_URL": moto_endpoint})
             try:
@@ -203,13 +261,14 @@ def measure_warm_connect(contenders, invocations, dynamodb_url):
                 latencies.append((done - handed) / 1e6)
             wall = time.monotonic() - wall_before
             cpu = cpu_seconds(proc.pid) - cpu_before
+            hwm = peak_rss_kb(proc.pid)
         finally:
             proc.kill()
             proc.wait()
             runtime.close()
         results[contender.name] = {
             "p50": percentile(latencies, 50), "p99": percentile(latencies, 99), "cpuMs": cpu / invocations * 1000,
-            "perSecond": invocations / wall, "errors": errors, "invocations": invocations}
+            "perSecond": invocations / wall, "errors": errors, "invocations": invocations, "peakRSSKB": hwm}
         log(f"  warm $connect {contender.name}: p50 {results[contender.name]['p50']:.3f} ms, "
             f"cpu {results[contender.name]['cpuMs']:.3f} ms/inv")
     return results
@@ -343,7 +402,7 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", help="directory with DBUpdater/bootstrap and DBStreamProcessor/bootstrap")
-    parser.add_argument("--floor", help="directory with loopback_api, floor_runtime, floor_fanout")
+    parser.add_argument("--floor", help="directory with loopback_api, floor_runtime, floor_socket, floor_fanout")
     parser.add_argument("--out", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     parser.add_argument("--json", default=None, help="also write the raw figures here")
     parser.add_argument("--quick", action="store_true")
@@ -364,7 +423,7 @@ def main():
     if not args.bin or not args.floor:
         parser.error("--bin and --floor are required unless --render is given")
     quick = args.quick
-    binaries = {name: os.path.join(args.floor, name) for name in ("loopback_api", "floor_runtime", "floor_fanout")}
+    binaries = {name: os.path.join(args.floor, name) for name in ("loopback_api", "floor_runtime", "floor_socket", "floor_fanout")}
     updater = os.path.join(args.bin, "DBUpdater", "bootstrap")
     processor = os.path.join(args.bin, "DBStreamProcessor", "bootstrap")
     py_bootstrap = os.path.join(ROOT, "bench", "python_bootstrap.py")
@@ -381,8 +440,14 @@ def main():
         env = base_env(creds)
         contenders = [Contender("swift", [updater], env),
                       Contender("python", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="connect")),
-                      Contender("floor", [binaries["floor_runtime"]], env)]
+                      Contender("floor", [binaries["floor_runtime"]], env),
+                      Contender("floor-socket", [binaries["floor_socket"]], env)]
         figures["cold"] = measure_cold_start(contenders, 5 if quick else 30, moto_endpoint)
+        # The cold-page-cache mode: Python is left out (its thousands of files make each eviction slow).
+        figures["coldCacheMode"] = "drop_caches" if drop_caches_permitted() else "fadvise"
+        log(f"==> cold start, page cache emptied before each spawn ({figures['coldCacheMode']})")
+        figures["coldCache"] = measure_cold_start([c for c in contenders if c.name != "python"], 5 if quick else 30,
+                                                  moto_endpoint, figures["coldCacheMode"])
         item = moto_client.get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}}).get("Item", {})
         figures["coldVisitsCounted"] = int(item.get("visits", {}).get("N", "0"))
     finally:
@@ -397,7 +462,14 @@ def main():
         contenders = [Contender("swift", [updater], env),
                       Contender("python", [PYTHON, py_bootstrap], dict(env, BENCH_HANDLER="connect")),
                       Contender("floor", [binaries["floor_runtime"]], env)]
-        figures["warm"] = measure_warm_connect(contenders, 300 if quick else 2000, dynamodb.url)
+        # The first `$connect` with a DynamoDB that answers at once: what the start itself costs before the
+        # first response (moto's signature check, several ms a call, would hide it).
+        log("==> cold start, DynamoDB stand-in answering {} at once")
+        figures["coldStandIn"] = measure_cold_start([c for c in contenders if c.name != "python"] +
+                                                    [Contender("floor-socket", [binaries["floor_socket"]], env)],
+                                                    5 if quick else 30, dynamodb.url)
+        # At least 1,000: VmHWM after 1,000 warm `$connect`s is one of the figures.
+        figures["warm"] = measure_warm_connect(contenders, 1000 if quick else 2000, dynamodb.url)
     finally:
         dynamodb.close()
 

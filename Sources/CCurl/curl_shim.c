@@ -1,8 +1,15 @@
 #include "CCurl.h"
 
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 // Function pointers resolved from libcurl at load time. The variadic ones are called with exactly
@@ -32,58 +39,112 @@ static struct {
 } fn;
 
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static char load_error[256];
+// Every candidate tried and why each failed; a failed load reports all of it, not only the last dlerror.
+static char load_error[4096];
 static int loaded;
 
-#define RESOLVE(field, name)                                                        \
-    do {                                                                            \
-        *(void **)(&fn.field) = dlsym(lib, name);                                   \
-        if (fn.field == NULL) {                                                     \
-            snprintf(load_error, sizeof load_error, "libcurl lacks %s", name);     \
-            return;                                                                 \
-        }                                                                           \
-    } while (0)
+// Appends to load_error, truncating (never overflowing) when the report outgrows the buffer.
+__attribute__((format(printf, 1, 2))) static void report(const char *format, ...) {
+    size_t used = strlen(load_error);
+    if (used + 1 >= sizeof load_error) return;
+    va_list args;
+    va_start(args, format);
+    vsnprintf(load_error + used, sizeof load_error - used, format, args);
+    va_end(args);
+}
 
+// Resolves every function from lib; returns the number that are missing, each named in load_error.
+static int resolve_all(void *lib) {
+    static const struct { size_t offset; const char *name; } symbols[] = {
+#define SYMBOL(field, name) {offsetof(__typeof__(fn), field), name}
+        SYMBOL(global_init, "curl_global_init"),       SYMBOL(version, "curl_version"),
+        SYMBOL(easy_init, "curl_easy_init"),           SYMBOL(easy_cleanup, "curl_easy_cleanup"),
+        SYMBOL(easy_reset, "curl_easy_reset"),         SYMBOL(easy_perform, "curl_easy_perform"),
+        SYMBOL(easy_strerror, "curl_easy_strerror"),   SYMBOL(easy_setopt, "curl_easy_setopt"),
+        SYMBOL(easy_getinfo, "curl_easy_getinfo"),     SYMBOL(slist_append, "curl_slist_append"),
+        SYMBOL(slist_free_all, "curl_slist_free_all"), SYMBOL(multi_init, "curl_multi_init"),
+        SYMBOL(multi_cleanup, "curl_multi_cleanup"),   SYMBOL(multi_add_handle, "curl_multi_add_handle"),
+        SYMBOL(multi_remove_handle, "curl_multi_remove_handle"),
+        SYMBOL(multi_perform, "curl_multi_perform"),   SYMBOL(multi_poll, "curl_multi_poll"),
+        SYMBOL(multi_wakeup, "curl_multi_wakeup"),     SYMBOL(multi_setopt, "curl_multi_setopt"),
+        SYMBOL(multi_strerror, "curl_multi_strerror"), SYMBOL(multi_info_read, "curl_multi_info_read"),
+#undef SYMBOL
+    };
+    int missing = 0;
+    for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+        dlerror();
+        void *address = dlsym(lib, symbols[i].name);
+        if (address == NULL) {
+            const char *why = dlerror();
+            report("; dlsym %s: %s", symbols[i].name, why ? why : "not found");
+            missing++;
+        }
+        memcpy((char *)&fn + symbols[i].offset, &address, sizeof address);
+    }
+    return missing;
+}
+
+// Candidates in order: VC_TEST_LIBCURL_PATHS (colon-separated; for tests that need a libcurl that cannot
+// load), else libcurl.so.4, the runtime name on Debian, Ubuntu and Amazon Linux, then the unversioned
+// name that exists where only the -dev package is installed. The first that loads with every function wins.
 static void load(void) {
-    // libcurl.so.4 is the runtime name on Debian, Ubuntu and Amazon Linux; the unversioned name
-    // exists where only the -dev package is installed.
-    const char *names[] = {"libcurl.so.4", "libcurl.so"};
-    void *lib = NULL;
-    for (size_t i = 0; i < sizeof names / sizeof names[0] && lib == NULL; i++) {
-        lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
-    }
-    if (lib == NULL) {
-        const char *why = dlerror();
-        snprintf(load_error, sizeof load_error, "cannot load libcurl: %s", why ? why : "not found");
+    char names[1024] = "libcurl.so.4:libcurl.so";
+    const char *override = getenv("VC_TEST_LIBCURL_PATHS");
+    if (override != NULL) snprintf(names, sizeof names, "%s", override);
+    snprintf(load_error, sizeof load_error, "libcurl could not be loaded; tried");
+    char *saved = NULL;
+    for (char *name = strtok_r(names, ":", &saved); name != NULL; name = strtok_r(NULL, ":", &saved)) {
+        void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+        if (lib == NULL) {
+            const char *why = dlerror();
+            report(" [%s: dlopen: %s]", name, why ? why : "failed");
+            continue;
+        }
+        report(" [%s: loaded", name);
+        if (resolve_all(lib) > 0) {
+            report("]");
+            dlclose(lib);
+            continue;
+        }
+        CURLcode rc = fn.global_init(CURL_GLOBAL_DEFAULT);
+        if (rc != CURLE_OK) {
+            report("; curl_global_init: %s]", fn.easy_strerror(rc));
+            continue;  // the library stays loaded: its destructors may not be safe after a failed init
+        }
+        loaded = 1;
         return;
     }
-    RESOLVE(global_init, "curl_global_init");
-    RESOLVE(version, "curl_version");
-    RESOLVE(easy_init, "curl_easy_init");
-    RESOLVE(easy_cleanup, "curl_easy_cleanup");
-    RESOLVE(easy_reset, "curl_easy_reset");
-    RESOLVE(easy_perform, "curl_easy_perform");
-    RESOLVE(easy_strerror, "curl_easy_strerror");
-    RESOLVE(easy_setopt, "curl_easy_setopt");
-    RESOLVE(easy_getinfo, "curl_easy_getinfo");
-    RESOLVE(slist_append, "curl_slist_append");
-    RESOLVE(slist_free_all, "curl_slist_free_all");
-    RESOLVE(multi_init, "curl_multi_init");
-    RESOLVE(multi_cleanup, "curl_multi_cleanup");
-    RESOLVE(multi_add_handle, "curl_multi_add_handle");
-    RESOLVE(multi_remove_handle, "curl_multi_remove_handle");
-    RESOLVE(multi_perform, "curl_multi_perform");
-    RESOLVE(multi_poll, "curl_multi_poll");
-    RESOLVE(multi_wakeup, "curl_multi_wakeup");
-    RESOLVE(multi_setopt, "curl_multi_setopt");
-    RESOLVE(multi_strerror, "curl_multi_strerror");
-    RESOLVE(multi_info_read, "curl_multi_info_read");
-    CURLcode rc = fn.global_init(CURL_GLOBAL_DEFAULT);
-    if (rc != CURLE_OK) {
-        snprintf(load_error, sizeof load_error, "curl_global_init failed: %s", fn.easy_strerror(rc));
-        return;
-    }
-    loaded = 1;
+}
+
+static void *load_in_background(void *unused) {
+    (void)unused;
+    pthread_once(&load_once, load);
+    return NULL;
+}
+
+static int background_started;
+
+static void start_background(void) {
+    pthread_attr_t attributes;
+    pthread_t thread;
+    if (pthread_attr_init(&attributes) != 0) return;
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&thread, &attributes, load_in_background, NULL) == 0) background_started = 1;
+    pthread_attr_destroy(&attributes);
+}
+
+int vc_curl_start_loading(void) {
+    static pthread_once_t start_once = PTHREAD_ONCE_INIT;
+    pthread_once(&start_once, start_background);
+    return background_started ? 0 : -1;
+}
+
+static atomic_int wanted;
+
+void vc_curl_want(void) { atomic_store(&wanted, 1); }
+
+int vc_curl_start_loading_if_wanted(void) {
+    return atomic_load(&wanted) ? vc_curl_start_loading() : -1;
 }
 
 int vc_curl_load(char *errbuf, size_t errlen) {
@@ -91,6 +152,15 @@ int vc_curl_load(char *errbuf, size_t errlen) {
     if (loaded) return 0;
     if (errbuf != NULL && errlen > 0) snprintf(errbuf, errlen, "%s", load_error);
     return -1;
+}
+
+int vc_malloc_arena_max(int count) {
+#if defined(__GLIBC__)
+    return mallopt(M_ARENA_MAX, count);
+#else
+    (void)count;
+    return 0;
+#endif
 }
 
 const char *vc_curl_version(void) { return loaded ? fn.version() : NULL; }

@@ -46,8 +46,9 @@ final class CurlTransfer {
         attemptLines.deallocate()
     }
 
+    /// Waits for libcurl (loading it here unless a background load is under way).
     static func loadLibrary() throws(HTTPClientError) {
-        var message = [CChar](repeating: 0, count: 256)
+        var message = [CChar](repeating: 0, count: 4096)
         if vc_curl_load(&message, message.count) != 0 {
             throw HTTPClientError(code: .libraryUnavailable, message: String(cChars: message), target: "-")
         }

@@ -3,18 +3,30 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CurlHTTP
 import LambdaRuntime
 
 /// Echoes the raw event. A few events exercise the runtime's paths in process tests:
 /// `fail:<message>` throws, `size:<n>` answers n bytes, `env:trace` answers `_X_AMZN_TRACE_ID`,
-/// `context` answers the request id, the ARN and whether time remains.
-struct Echo: RawLambdaHandler {
+/// `context` answers the request id, the ARN and whether time remains; with `ECHO_HTTP=1`, `fetch:<url>`
+/// answers the status and body of a GET through libcurl (made at start, as the real functions make theirs).
+final class Echo: RawLambdaHandler {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
+    let http: HTTPClient?
+
+    init(http: HTTPClient?) {
+        self.http = http
+    }
+
     func handle(_ event: [UInt8], context: LambdaContext) throws -> [UInt8] {
         let text = String(decoding: event, as: UTF8.self)
+        if text.hasPrefix("fetch:"), let http {
+            let response = try http.execute(HTTPRequest(method: .get, url: String(text.dropFirst(6)), timeout: .seconds(10)))
+            return Array("\(response.status) ".utf8) + response.body
+        }
         if text.hasPrefix("fail:") { throw Failure(description: String(text.dropFirst(5))) }
         if text.hasPrefix("size:"), let count = Int(text.dropFirst(5)) { return [UInt8](repeating: 0x61, count: count) }
         if text == "env:trace" { return Array((environment(RuntimeAPI.traceIDVariable) ?? "").utf8) }
@@ -45,5 +57,5 @@ if environment("ECHO_MODE") == "typed" {
 // `ECHO_INIT_FAIL=1` makes the handler factory throw, to exercise /init/error.
 LambdaRuntime.run(raw: { () throws -> Echo in
     if environment("ECHO_INIT_FAIL") == "1" { throw Echo.Failure(description: "ECHO_INIT_FAIL is set") }
-    return Echo()
+    return Echo(http: environment("ECHO_HTTP") == "1" ? try HTTPClient() : nil)
 })

@@ -1,3 +1,5 @@
+import CurlHTTP
+
 /// Entry points for a function's `main.swift`:
 ///
 /// ```swift
@@ -18,16 +20,22 @@ public enum LambdaRuntime {
 
     private static func main(_ makeHandler: () throws -> any InvocationHandling) -> Never {
         ProcessGlue.unblockSignals()
+        ProcessGlue.limitMallocArenas()
         guard let address = ProcessGlue.environment(RuntimeAPI.addressVariable), !address.isEmpty else {
             fail("\(RuntimeAPI.addressVariable) is not set; this program runs under AWS Lambda or the local gateway")
         }
-        let client: CurlRuntimeAPIClient
+        let client: SocketRuntimeAPIClient
         do {
-            client = try CurlRuntimeAPIClient(address: address)
+            // libcurl (for the handler's AWS calls, if it made an HTTP client) loads while the first /next waits:
+            // started earlier, its thread would take CPU from the start itself on a small Lambda.
+            client = try SocketRuntimeAPIClient(address: address, nextRequested: HTTPClient.startLoadingLibraryIfNeeded)
         } catch {
             fail(error.description)
         }
-        switch start(client: client, environment: ProcessGlue.environment, makeHandler: makeHandler) {
+        // Before libcurl's load can start on another thread (see `OwnedEnvironment`).
+        let environment = OwnedEnvironment()
+        environment.set(RuntimeAPI.traceIDVariable, ProcessGlue.environment(RuntimeAPI.traceIDVariable) ?? "")
+        switch start(client: client, environment: ProcessGlue.environment, setEnvironment: environment.set, makeHandler: makeHandler) {
         case .success(let loop):
             do {
                 try loop.runForever()
@@ -44,6 +52,7 @@ public enum LambdaRuntime {
     static func start<Client: RuntimeAPIClient>(
         client: Client,
         environment: (String) -> String?,
+        setEnvironment: @escaping (String, String?) -> Void = OwnedEnvironment().set,
         makeHandler: () throws -> any InvocationHandling
     ) -> Result<LambdaRunLoop<Client>, LambdaRuntimeError> {
         let report: ErrorReport
@@ -52,7 +61,7 @@ public enum LambdaRuntime {
             let level = try LambdaLogger.level(fromEnvironment: environment("LOG_LEVEL"))
             do {
                 let handler = try makeHandler()
-                return .success(LambdaRunLoop(client: client, handler: handler, logger: LambdaLogger(level: level)))
+                return .success(LambdaRunLoop(client: client, handler: handler, logger: LambdaLogger(level: level), setEnvironment: setEnvironment))
             } catch {
                 failure = LambdaRuntimeError(code: .handlerInitialization, message: "the handler could not be created", underlying: error)
                 report = ErrorReport(errorType: String(describing: type(of: error)), errorMessage: String(describing: error))

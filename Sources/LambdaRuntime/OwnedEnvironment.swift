@@ -27,22 +27,40 @@ final class OwnedEnvironment {
     /// Buffers given up for larger ones: never freed, for pointers `getenv` handed out.
     private var retired: [UnsafeMutablePointer<CChar>] = []
 
-    /// Sets `name` to `value`, or removes it for nil.
+    /// Sets `name` to `value`. For nil, a variable this object installed is set to the empty string
+    /// in place (X-Ray's SDKs read an empty `_X_AMZN_TRACE_ID` as none) and any other is removed.
+    ///
+    /// In place because libcurl may still be loading on a background thread during the first invocations
+    /// (`HTTPClient`), and its initialisation reads the environment: glibc's `getenv` takes no lock, and
+    /// adding or removing a variable moves (and may free) the array a concurrent `getenv` walks, while
+    /// rewriting a value in our own buffer changes nothing it walks. So the runtime installs the variable
+    /// once at start, before any thread exists, and afterwards only writes values.
     func set(_ name: String, _ value: String?) {
         guard let value else {
-            unsetenv(name)
+            if let existing = slots[name], getenv(name) == existing.buffer + name.utf8.count + 1 {
+                existing.buffer[name.utf8.count + 1] = 0
+            } else {
+                unsetenv(name)
+            }
             return
         }
         let size = name.utf8.count + 1 + value.utf8.count + 1
+        // One lookup, bound once: Swift 6.3.1's debug build read a garbage capacity from `slots[name]?.capacity`
+        // written inline (an abort on allocation when the first value was empty).
+        let existing = slots[name]
         var slot: Slot
         var installed: Bool
-        if let existing = slots[name], existing.capacity >= size {
+        if let existing, existing.capacity >= size {
             slot = existing
             // putenv's entry is still ours unless someone unset or replaced the variable since.
             installed = getenv(name) == existing.buffer + name.utf8.count + 1
         } else {
-            if let existing = slots[name] { retired.append(existing.buffer) }
-            let capacity = max(size, 2 * (slots[name]?.capacity ?? 0), 128)
+            var previousCapacity = 0
+            if let existing {
+                retired.append(existing.buffer)
+                previousCapacity = existing.capacity
+            }
+            let capacity = max(size, 2 * previousCapacity, 128)
             slot = Slot(buffer: .allocate(capacity: capacity), capacity: capacity)
             slots[name] = slot
             installed = false

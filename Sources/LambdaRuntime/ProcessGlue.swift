@@ -1,3 +1,5 @@
+import CurlHTTP
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -61,6 +63,14 @@ enum ProcessGlue {
         var empty = sigset_t()
         sigemptyset(&empty)
         sigprocmask(SIG_SETMASK, &empty, nil)
+    }
+
+    /// One malloc arena for the whole process. glibc gives each new thread that allocates an arena of its
+    /// own (up to 8 per core), and keeps its pages: libcurl's background load (OpenSSL's tables) and curl's
+    /// resolver threads would each leave one resident beside the main heap, in a process whose loop is
+    /// single-threaded and never contends for the heap lock.
+    static func limitMallocArenas() {
+        MallocArenas.limit(to: 1)
     }
 
     /// Ends the process with `status`.

@@ -29,6 +29,13 @@ final class EchoProcess {
         return kilobytes
     }
 
+    /// /proc/<pid>/maps, read to its end (the file reports size 0, and a read sized by that stops early).
+    func memoryMaps() throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/maps") else { throw ChildProcessError("no /proc/\(pid)/maps") }
+        defer { try? handle.close() }
+        return String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+    }
+
     /// The JSON objects the function logged on stdout.
     func logObjects() -> [[String: Any]] {
         child.stdout.split(separator: "\n").compactMap {

@@ -4,22 +4,22 @@ import LambdaRuntime
 import RuntimeAPIServer
 import Testing
 
-/// Runs blocking work on its own thread, so curl never blocks the test's cooperative pool.
+/// Runs blocking work on its own thread, so a blocking client never blocks the test's cooperative pool.
 func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try work() }) }.start()
     }
 }
 
-/// The loopback server driven by the curl client directly: wire behaviour without a child process.
+/// The loopback server driven by the socket client directly: wire behaviour without a child process.
 @Suite(.serialized) struct RuntimeAPIServerTests {
-    /// Serves one invocation with the curl client on a thread: `answer` decides what to post.
-    func serveOne(_ server: RuntimeAPIServer, answer: @escaping @Sendable (CurlRuntimeAPIClient, Invocation) throws -> Void)
+    /// Serves one invocation with the socket client on a thread: `answer` decides what to post.
+    func serveOne(_ server: RuntimeAPIServer, answer: @escaping @Sendable (SocketRuntimeAPIClient, Invocation) throws -> Void)
         async throws -> Invocation
     {
         let address = server.address
         return try await onThread {
-            let client = try CurlRuntimeAPIClient(address: address)
+            let client = try SocketRuntimeAPIClient(address: address)
             let invocation = try client.nextInvocation()
             try answer(client, invocation)
             return invocation
@@ -67,7 +67,7 @@ func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thr
         let address = server.address
         let error = try await onThread { () -> LambdaRuntimeError? in
             do {
-                try CurlRuntimeAPIClient(address: address).postResponse(requestID: "no-such-id", body: [])
+                try SocketRuntimeAPIClient(address: address).postResponse(requestID: "no-such-id", body: [])
                 return nil
             } catch let error as LambdaRuntimeError {
                 return error

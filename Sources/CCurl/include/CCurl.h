@@ -10,12 +10,28 @@
 #include <stddef.h>
 #include <curl/curl.h>
 
-/// Loads libcurl and runs curl_global_init once per process. Thread-safe and idempotent.
-/// Returns 0 on success; otherwise writes a message into errbuf and returns -1.
+/// Loads libcurl and runs curl_global_init once per process, waiting for a load already under way on
+/// another thread. Thread-safe and idempotent. Returns 0 on success; otherwise writes into errbuf every
+/// candidate tried with its dlopen, dlsym or curl_global_init error (4 KiB is enough) and returns -1.
 int vc_curl_load(char *errbuf, size_t errlen);
+
+/// Starts the load on a background thread, once per process, and returns at once, so that loading
+/// libcurl's ~30 shared libraries and OpenSSL's initialisation overlap whatever the process does next.
+/// Returns 0 when the thread started (or had started), -1 when it could not (vc_curl_load then loads).
+int vc_curl_start_loading(void);
+
+/// Records that the process will need libcurl (an HTTP client exists), without loading anything.
+void vc_curl_want(void);
+
+/// vc_curl_start_loading() if vc_curl_want() was called; -1 (nothing started) otherwise.
+int vc_curl_start_loading_if_wanted(void);
 
 /// The loaded libcurl's version string (e.g. "libcurl/7.88.1 OpenSSL/3.0.11 ..."); NULL before load.
 const char *vc_curl_version(void);
+
+/// mallopt(M_ARENA_MAX, count) where glibc has it (Swift's Glibc module does not import malloc.h);
+/// returns 1 on success, 0 otherwise. For the Lambda runtime's start, before any thread exists.
+int vc_malloc_arena_max(int count);
 
 typedef size_t (*vc_data_callback)(char *ptr, size_t size, size_t nmemb, void *userdata);
 

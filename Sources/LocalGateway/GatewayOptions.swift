@@ -18,6 +18,8 @@ struct GatewayOptions: Sendable {
     var liveViewers = false
     /// COUNTER_SHARDS handed to both functions (the template's `CounterShards`); 1 keeps the one counter item.
     var counterShards = 1
+    /// UNIQUE_VISITORS handed to both functions.
+    var uniqueVisitors = false
     /// Folder holding the DBUpdater and DBStreamProcessor binaries (`swift build --show-bin-path`).
     var binPath = ".build/debug"
     /// LOG_LEVEL handed to the functions.
@@ -41,7 +43,7 @@ struct GatewayOptions: Sendable {
     static let usage = """
         usage: LocalGateway [--host 127.0.0.1] [--port 8080] [--dynamodb-endpoint URL] [--web-root web]
                             [--tables FILE] [--instances N] [--allowed-origins LIST] [--live-viewers]
-                            [--counter-shards N]
+                            [--unique-visitors] [--counter-shards N]
                             [--bin-path DIR] [--log-level LEVEL] [--function-dynamodb-endpoint URL]
                             [--idle-timeout SECONDS] [--max-connection-duration SECONDS]
                             [--drop-disconnects FRACTION] [--fault-seed N]
@@ -89,6 +91,7 @@ struct GatewayOptions: Sendable {
             case "--allowed-origins": options.allowedOrigins = try value(argument)
             case "--live-viewers": options.liveViewers = true
             case "--counter-shards": options.counterShards = try number(argument, in: 1...32)
+            case "--unique-visitors": options.uniqueVisitors = true
             case "--bin-path": options.binPath = try value(argument)
             case "--log-level": options.logLevel = try value(argument)
             case "--function-dynamodb-endpoint": options.functionDynamoDBEndpoint = try value(argument)

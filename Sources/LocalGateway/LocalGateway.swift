@@ -123,6 +123,7 @@ struct LocalGateway {
             "ALLOWED_ORIGINS": options.allowedOrigins,
             "LIVE_VIEWERS": options.liveViewers ? "true" : "false",
             "COUNTER_SHARDS": String(options.counterShards),
+            "UNIQUE_VISITORS": options.uniqueVisitors ? "true" : "false",
             "LOG_LEVEL": options.logLevel,
             "WEBSOCKET_API_ENDPOINT": "http://\(options.host):\(options.port)\(stagePath)",
         ]

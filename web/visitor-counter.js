@@ -45,7 +45,8 @@
  * consecutive UTC days, oldest first, at most 30, `visitors` only where they are counted, `historySince`
  * absent (and `history` empty) before the first counted day. The days add up to the totals beside them,
  * so a later, larger total adds its difference to today's bar; days before `historySince` are not zeros
- * but "history starts <date>".
+ * but "history starts <date>". A deployment without the route answers an error frame the page ignores:
+ * the history element then stays as the page made it (hidden, if it was).
  *
  * Wire format (DESIGN §4): connect to `<endpoint>?visit=<visitId>`, the visit id made once per page
  * load and reused on every reconnect (so a reconnect is not counted as a new visit); after open send
@@ -56,7 +57,8 @@
  * Unknown fields are ignored, and so is anything that is not a non-negative safe integer.
  *
  * API: window.VisitorCounter.{connect(), disconnect(), configure(options), state, visitId, version};
- * events `visitorcounter:update` ({visits, live}) and `visitorcounter:status` ({status}) on document.
+ * events `visitorcounter:update` ({visits, live, visitors}) and `visitorcounter:status` ({status}) on
+ * document; `state.history` is {since, days} as drawn, or null before the first answer.
  */
 (function () {
   "use strict";

@@ -70,6 +70,7 @@ struct TablesConfiguration: Sendable, Decodable {
             Route(routeKey: "$connect", hasResponse: false),
             Route(routeKey: "$disconnect", hasResponse: false),
             Route(routeKey: "sync", hasResponse: true),
+            Route(routeKey: "history", hasResponse: true),
             Route(routeKey: "ping", hasResponse: true, integrationType: "MOCK", mockResponse: #"{"pong": true}"#),
         ]
     )

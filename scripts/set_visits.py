@@ -3,19 +3,28 @@
 
     .venv/bin/python scripts/set_visits.py 12345 --table <VisitorCountTableName> [--region eu-west-1]
 
-The update is conditional (`attribute_not_exists(visits) OR visits < :new`), so it never lowers the
-count: running it again with the same number changes nothing, and a number below the current count
-is refused. Other attributes of the counter item (`live`) are left alone. The change reaches open pages
-like any visit (the table's stream wakes DBStreamProcessor).
+The update is conditional on the count it read, so it never lowers the count nor loses a visit counted
+meanwhile: running it again with the same number changes nothing, and a number below the current count
+is refused. Other attributes of the counter item (`live`, `visitors`) are left alone. The change reaches
+open pages like any visit (the table's stream wakes DBStreamProcessor).
+
+History (docs/design.md, "History"): carried-over visits happened before history, so they are never a
+day's figure. When history has begun (the `history` item exists), the same transaction raises its
+recorded totals by the amount carried over (today's opening too, when today is its day), so no day
+shows the jump; before that, history simply starts later from a total that includes them. The answer
+to `history` says when history began (`historySince`).
 
 Exit status: 0 set (or already at that count), 1 refused (the count is higher) or AWS error, 2 bad usage.
 Credentials and region come from the usual AWS environment / config (boto3's default chain).
 """
 import argparse
+import datetime
 import os
 import sys
 
-COUNTER_ID = "visitors"  # DESIGN §3: the counter item's key
+COUNTER_ID = "visitors"  # docs/design.md §3: the counter item's key (shard 0)
+HISTORY_ID = "history"  # docs/design.md §3: the history's latest day
+ATTEMPTS = 5
 
 
 def parse_args(argv):
@@ -42,6 +51,42 @@ def current_visits(client, table):
     return int(item["visits"]["N"])
 
 
+def history_pointer(client, table):
+    return client.get_item(TableName=table, Key={"id": {"S": HISTORY_ID}}, ConsistentRead=True).get("Item")
+
+
+def number(value):
+    return {"N": str(value)}
+
+
+def history_actions(table, pointer, delta, today):
+    """The transaction actions that keep `delta` carried-over visits out of every day's figure."""
+    if pointer is None:
+        # History has not begun: make sure it does not begin between the read and the write.
+        return [{"ConditionCheck": {"TableName": table, "Key": {"id": {"S": HISTORY_ID}},
+                                    "ConditionExpression": "attribute_not_exists(id)"}}]
+    names = {"#version": "version"}
+    values = {":read": pointer["version"], ":version": number(int(pointer["version"]["N"]) + 1),
+              ":visits": number(int(pointer["visits"]["N"]) + delta)}
+    update = "SET #version = :version, visits = :visits"
+    actions = []
+    if pointer["day"]["S"] >= today:
+        # Today is the pointer's day: its opening moves with the total, so today's figure stays.
+        values[":openVisits"] = number(int(pointer["openVisits"]["N"]) + delta)
+        update += ", openVisits = :openVisits"
+        actions.append({"Update": {
+            "TableName": table, "Key": {"id": {"S": "day#" + pointer["day"]["S"]}},
+            "UpdateExpression": "SET visits = :visits, openVisits = :openVisits",
+            "ExpressionAttributeValues": {":visits": values[":visits"], ":openVisits": values[":openVisits"]}}})
+    # Otherwise only the pointer's latest total moves: the next day to be recorded opens above the jump,
+    # and the recorded days keep their figures.
+    actions.insert(0, {"Update": {
+        "TableName": table, "Key": {"id": {"S": HISTORY_ID}}, "UpdateExpression": update,
+        "ConditionExpression": "#version = :read", "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values}})
+    return actions
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
@@ -52,34 +97,46 @@ def main(argv=None):
 
     try:
         client = boto3.client("dynamodb", region_name=args.region, endpoint_url=args.endpoint_url)
-        before = current_visits(client, args.table)
-        shown = "none" if before is None else before
-        if args.dry_run:
+        for _ in range(ATTEMPTS):
+            before = current_visits(client, args.table)
+            shown = "none" if before is None else before
             if before is not None and before >= args.visits:
-                action = "nothing (already there)" if before == args.visits else "refuse (would lower it)"
-            else:
-                action = f"set visits to {args.visits}"
-            print(f"dry run: {args.table} visits is {shown}; would {action}")
-            return 0
-        try:
-            client.update_item(
-                TableName=args.table,
-                Key={"id": {"S": COUNTER_ID}},
-                UpdateExpression="SET visits = :new",
-                ConditionExpression="attribute_not_exists(visits) OR visits < :new",
-                ExpressionAttributeValues={":new": {"N": str(args.visits)}},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-                raise
-            now = current_visits(client, args.table)
-            if now == args.visits:
-                print(f"{args.table}: visits is already {now}; nothing to do")
+                if before == args.visits:
+                    print(f"{args.table}: visits is already {before}; nothing to do")
+                    return 0
+                if args.dry_run:
+                    print(f"dry run: {args.table} visits is {shown}; would refuse (would lower it)")
+                    return 0
+                print(f"set_visits: refusing to lower visits in {args.table} from {before} to {args.visits}", file=sys.stderr)
+                return 1
+            if args.dry_run:
+                print(f"dry run: {args.table} visits is {shown}; would set visits to {args.visits}")
                 return 0
-            print(f"set_visits: refusing to lower visits in {args.table} from {now} to {args.visits}", file=sys.stderr)
-            return 1
-        print(f"{args.table}: visits {shown} -> {args.visits}")
-        return 0
+            pointer = history_pointer(client, args.table)
+            today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+            counter = {"TableName": args.table, "Key": {"id": {"S": COUNTER_ID}},
+                       "UpdateExpression": "SET visits = :new", "ExpressionAttributeValues": {":new": number(args.visits)}}
+            if before is None:
+                counter["ConditionExpression"] = "attribute_not_exists(visits)"
+            else:
+                counter["ConditionExpression"] = "visits = :old"
+                counter["ExpressionAttributeValues"][":old"] = number(before)
+            delta = args.visits - (before or 0)
+            try:
+                client.transact_write_items(
+                    TransactItems=[{"Update": counter}] + history_actions(args.table, pointer, delta, today))
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                    raise
+                continue  # a visit or a history record came in between: read again
+            print(f"{args.table}: visits {shown} -> {args.visits}")
+            if pointer is None:
+                print("history: not begun yet; it will start from a total that includes these visits")
+            else:
+                print(f"history: since {pointer['since']['S']}; the {delta} carried-over visits are in no day's figure")
+            return 0
+        print(f"set_visits: {args.table} kept changing; try again", file=sys.stderr)
+        return 1
     except (BotoCoreError, ClientError) as error:
         print(f"set_visits: {error}", file=sys.stderr)
         return 1

@@ -128,7 +128,7 @@ def test_the_tls_pattern_catches_a_disabled_check():
 # ---------------------------------------------------------------- least privilege
 
 # What the code calls is read from Sources/: the AWSClient method → operation map from the `call("Op"`
-# in each method, the store's methods from DynamoDBCounterStore (each `client.x(` or transaction item
+# in each method, the store's methods from DynamoDBCounterStore and its extensions (each `client.x(` or transaction item
 # with its `table:`), and each function's store methods from its handler.
 TRANSACT_KINDS = {"put": "PutItem", "update": "UpdateItem", "delete": "DeleteItem", "conditionCheck": "ConditionCheckItem"}
 # The store's table properties and the template resource each is configured with (checked below).
@@ -159,7 +159,8 @@ def client_operations(root):
 
 def store_calls(root):
     """DynamoDBCounterStore method → {(action, table resource)}, following calls between its methods."""
-    text = (root / "Sources/VisitorCounterCore/DynamoDBCounterStore.swift").read_text()
+    # The store and its extensions (DynamoDBCounterStore+Visitors.swift, +History.swift).
+    text = "\n".join(path.read_text() for path in sorted((root / "Sources/VisitorCounterCore").glob("DynamoDBCounterStore*.swift")))
     ops = client_operations(root)
     bodies = functions_in(text)
     direct = {}
@@ -276,3 +277,9 @@ def test_the_call_scan_sees_the_store_and_the_management_api():
     assert ("dynamodb:Scan", "ConnectionsTable") in calls["DBStreamProcessor"]
     assert ("execute-api:ManageConnections", "POST") in calls["DBStreamProcessor"]
     assert not any(action.startswith("execute-api") for action, _ in calls["DBUpdater"])
+    # Unique visitors and history, from the store's extensions: the salt is created, read and deleted by
+    # DBUpdater; the history is written by DBStreamProcessor and read by DBUpdater.
+    assert {("dynamodb:PutItem", "VisitorCountTable"), ("dynamodb:DeleteItem", "VisitorCountTable"),
+            ("dynamodb:BatchGetItem", "VisitorCountTable")} <= calls["DBUpdater"]
+    assert {("dynamodb:GetItem", "VisitorCountTable"), ("dynamodb:UpdateItem", "VisitorCountTable")} <= calls["DBStreamProcessor"]
+    assert ("dynamodb:PutItem", "VisitorCountTable") not in calls["DBStreamProcessor"]

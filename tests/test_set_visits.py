@@ -1,4 +1,5 @@
 """scripts/set_visits.py against a real DynamoDB API (moto, loopback): sets, refuses to lower, idempotent."""
+import datetime
 import json
 import os
 import subprocess
@@ -108,3 +109,48 @@ def test_rejects_anything_but_a_non_negative_integer(moto, table, bad):
     assert result.returncode == 2
     assert "non-negative integer" in result.stderr
     assert counter(table) is None
+
+
+# ---------------------------------------------------------------- history (docs/design.md, "History")
+
+def today():
+    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
+def item(client, key):
+    return client.get_item(TableName=TABLE, Key={"id": {"S": key}}, ConsistentRead=True).get("Item")
+
+
+def put_history(client, day, visits, opening, version=3):
+    fields = {"day": {"S": day}, "visits": {"N": str(visits)}, "openVisits": {"N": str(opening)}}
+    client.put_item(TableName=TABLE, Item={"id": {"S": "history"}, "since": {"S": "2026-01-01"},
+                                           "version": {"N": str(version)}, **fields})
+    client.put_item(TableName=TABLE, Item={"id": {"S": "day#" + day}, **fields})
+
+
+def test_carried_over_visits_are_in_no_figure_of_today(moto, table):
+    table.put_item(TableName=TABLE, Item={"id": {"S": "visitors"}, "visits": {"N": "10"}})
+    put_history(table, today(), visits=10, opening=4)
+    result = run(moto, "110")
+    assert result.returncode == 0, result.stderr
+    assert "since 2026-01-01" in result.stdout and "100 carried-over visits are in no day's figure" in result.stdout
+    pointer, day = item(table, "history"), item(table, "day#" + today())
+    assert (pointer["visits"]["N"], pointer["openVisits"]["N"], pointer["version"]["N"]) == ("110", "104", "4")
+    assert (day["visits"]["N"], day["openVisits"]["N"]) == ("110", "104")  # today's figure is still 6
+
+
+def test_carried_over_visits_raise_the_next_day_s_opening_and_leave_recorded_days_alone(moto, table):
+    table.put_item(TableName=TABLE, Item={"id": {"S": "visitors"}, "visits": {"N": "10"}})
+    put_history(table, "2026-01-05", visits=10, opening=4)
+    assert run(moto, "110").returncode == 0
+    pointer, day = item(table, "history"), item(table, "day#2026-01-05")
+    # The pointer's latest total (the opening of the next day recorded) moves; the day recorded keeps its 6.
+    assert (pointer["visits"]["N"], pointer["openVisits"]["N"]) == ("110", "4")
+    assert (day["visits"]["N"], day["openVisits"]["N"]) == ("10", "4")
+
+
+def test_before_history_begins_nothing_of_history_is_written(moto, table):
+    result = run(moto, "500")
+    assert result.returncode == 0, result.stderr
+    assert "history: not begun yet" in result.stdout
+    assert item(table, "history") is None

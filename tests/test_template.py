@@ -165,10 +165,10 @@ def route_integration(template, route):
     return name, resources_of_type(template, "AWS::ApiGatewayV2::Integration")[name]["Properties"]
 
 
-def test_routes_are_connect_disconnect_and_sync_to_dbupdater_and_a_mock_ping_with_no_default(template):
+def test_routes_are_connect_disconnect_sync_and_history_to_dbupdater_and_a_mock_ping_with_no_default(template):
     routes = {r["Properties"]["RouteKey"]: r for r in resources_of_type(template, "AWS::ApiGatewayV2::Route").values()}
-    assert sorted(routes) == ["$connect", "$disconnect", "ping", "sync"]
-    for key in ("$connect", "$disconnect", "sync"):
+    assert sorted(routes) == ["$connect", "$disconnect", "history", "ping", "sync"]
+    for key in ("$connect", "$disconnect", "sync", "history"):
         _, integration = route_integration(template, routes[key])
         assert integration["IntegrationType"] == "AWS_PROXY"
         assert "${DBUpdaterFunction.Arn}" in integration["IntegrationUri"]["Fn::Sub"]
@@ -236,13 +236,19 @@ def test_stage_is_created_after_the_account_settings_when_the_stack_sets_them(te
     assert stage_name != "ApiGatewayAccount"
 
 
-def test_sync_has_a_route_response_so_the_body_reaches_the_caller(template):
+@pytest.mark.parametrize("key", ["sync", "history"])
+def test_sync_and_history_have_a_route_response_so_the_body_reaches_the_caller(template, key):
     routes = resources_of_type(template, "AWS::ApiGatewayV2::Route")
-    (sync_name,) = [n for n, r in routes.items() if r["Properties"]["RouteKey"] == "sync"]
-    assert routes[sync_name]["Properties"]["RouteResponseSelectionExpression"] == "$default"
+    (name,) = [n for n, r in routes.items() if r["Properties"]["RouteKey"] == key]
+    assert routes[name]["Properties"]["RouteResponseSelectionExpression"] == "$default"
     responses = [r["Properties"] for r in resources_of_type(template, "AWS::ApiGatewayV2::RouteResponse").values()]
-    assert {"RouteId": {"Ref": sync_name}, "RouteResponseKey": "$default"} in [
+    assert {"RouteId": {"Ref": name}, "RouteResponseKey": "$default"} in [
         {"RouteId": p["RouteId"], "RouteResponseKey": p["RouteResponseKey"]} for p in responses]
+    # The stage's first automatic deployment already has the route and its response.
+    (stage,) = resources_of_type(template, "AWS::ApiGatewayV2::Stage").values()
+    response_name = next(n for n, r in resources_of_type(template, "AWS::ApiGatewayV2::RouteResponse").items()
+                         if r["Properties"]["RouteId"] == {"Ref": name})
+    assert {name, response_name} <= set(stage["DependsOn"])
 
 
 def test_stage_auto_deploys_throttles_and_logs_access(template):
@@ -326,6 +332,7 @@ def test_dbupdater_environment(template):
         "ALLOWED_ORIGINS": {"Ref": "AllowedOrigins"},
         "LIVE_VIEWERS": {"Ref": "LiveViewers"},
         "COUNTER_SHARDS": {"Ref": "CounterShards"},
+        "UNIQUE_VISITORS": {"Ref": "UniqueVisitors"},
         "LOG_LEVEL": {"Ref": "LogLevel"},
     }
 
@@ -340,6 +347,7 @@ def test_dbstreamprocessor_environment(template):
         "FANOUT_CONCURRENCY": {"Ref": "FanoutConcurrency"},
         "LIVE_VIEWERS": {"Ref": "LiveViewers"},
         "COUNTER_SHARDS": {"Ref": "CounterShards"},
+        "UNIQUE_VISITORS": {"Ref": "UniqueVisitors"},
         "LOG_LEVEL": {"Ref": "LogLevel"},
     }
 
@@ -437,11 +445,13 @@ def test_dbupdater_may_only_write_connections_and_count_visits(template):
         "logs:CreateLogStream": {"${DBUpdaterLogGroup.Arn}"},
         "logs:PutLogEvents": {"${DBUpdaterLogGroup.Arn}"},
         # TransactWriteItems is authorised per contained Put/Update/Delete.
+        # PutItem on VisitorCount: markers (in the transaction) and the day's salt.
         "dynamodb:PutItem": {"${ConnectionsTable.Arn}", "${VisitorCountTable.Arn}"},
-        "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
+        # DeleteItem on VisitorCount: the previous day's salt (unique visitors).
+        "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}", "${VisitorCountTable.Arn}"},
         "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
         "dynamodb:GetItem": {"${VisitorCountTable.Arn}"},
-        # sync reads every counter shard in one call.
+        # sync reads every counter shard in one call; history the shards and the days in one call.
         "dynamodb:BatchGetItem": {"${VisitorCountTable.Arn}"},
     }
 
@@ -457,7 +467,8 @@ def test_dbstreamprocessor_may_read_the_stream_scan_connections_and_post_to_them
         "dynamodb:ListStreams": {"${VisitorCountTable.Arn}/stream/*"},
         "dynamodb:Scan": {"${ConnectionsTable.Arn}"},
         "dynamodb:DeleteItem": {"${ConnectionsTable.Arn}"},
-        # The shard total in one call; `live` corrected to the connections found open (live viewers on).
+        # The shard total in one call; `live` corrected to the connections found open (live viewers on);
+        # the history item read, then it and the day's item updated in one transaction.
         "dynamodb:GetItem": {"${VisitorCountTable.Arn}"},
         "dynamodb:BatchGetItem": {"${VisitorCountTable.Arn}"},
         "dynamodb:UpdateItem": {"${VisitorCountTable.Arn}"},
@@ -475,6 +486,14 @@ def test_parameters(template):
     assert template["Parameters"]["Architecture"]["AllowedValues"] == ["x86_64", "arm64"]
     assert template["Parameters"]["LiveViewers"]["Default"] == "false"
     assert template["Parameters"]["FanoutConcurrency"]["Default"] == 64
+
+
+def test_unique_visitors_parameter_is_off_by_default_and_reaches_both_functions(template):
+    unique = template["Parameters"]["UniqueVisitors"]
+    assert (unique["Type"], unique["Default"], unique["AllowedValues"]) == ("String", "false", ["true", "false"])
+    for function in FUNCTIONS:
+        variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert variables["UNIQUE_VISITORS"] == {"Ref": "UniqueVisitors"}
 
 
 def test_counter_shards_parameter_reaches_both_functions(template):
@@ -507,9 +526,9 @@ def test_the_local_gateway_reads_the_routes_and_the_filter_as_the_template_decla
     routes = {r["routeKey"]: r for r in described["routes"]}
     assert routes["ping"] == {"routeKey": "ping", "hasResponse": True, "integrationType": "MOCK",
                               "mockResponse": '{"pong": true}'}
-    for key in ("$connect", "$disconnect", "sync"):
+    for key in ("$connect", "$disconnect", "sync", "history"):
         assert routes[key]["integrationType"] == "AWS_PROXY" and "mockResponse" not in routes[key]
-    assert routes["sync"]["hasResponse"] and not routes["$connect"]["hasResponse"]
+    assert routes["sync"]["hasResponse"] and routes["history"]["hasResponse"] and not routes["$connect"]["hasResponse"]
     assert described["stream"]["filters"] == [{"dynamodb": {"Keys": {"id": {"S": [{"prefix": "visitors"}]}}}}]
 
 

@@ -16,6 +16,8 @@ struct GatewayOptions: Sendable {
     var allowedOrigins = ""
     /// LIVE_VIEWERS handed to DBUpdater.
     var liveViewers = false
+    /// UNIQUE_VISITORS handed to both functions.
+    var uniqueVisitors = false
     /// Folder holding the DBUpdater and DBStreamProcessor binaries (`swift build --show-bin-path`).
     var binPath = ".build/debug"
     /// LOG_LEVEL handed to the functions.
@@ -38,7 +40,7 @@ struct GatewayOptions: Sendable {
 
     static let usage = """
         usage: LocalGateway [--host 127.0.0.1] [--port 8080] [--dynamodb-endpoint URL] [--web-root web]
-                            [--tables FILE] [--instances N] [--allowed-origins LIST] [--live-viewers]
+                            [--tables FILE] [--instances N] [--allowed-origins LIST] [--live-viewers] [--unique-visitors]
                             [--bin-path DIR] [--log-level LEVEL] [--function-dynamodb-endpoint URL]
                             [--idle-timeout SECONDS] [--max-connection-duration SECONDS]
                             [--drop-disconnects FRACTION] [--fault-seed N]
@@ -85,6 +87,7 @@ struct GatewayOptions: Sendable {
             case "--instances": options.instances = try number(argument, in: 1...64)
             case "--allowed-origins": options.allowedOrigins = try value(argument)
             case "--live-viewers": options.liveViewers = true
+            case "--unique-visitors": options.uniqueVisitors = true
             case "--bin-path": options.binPath = try value(argument)
             case "--log-level": options.logLevel = try value(argument)
             case "--function-dynamodb-endpoint": options.functionDynamoDBEndpoint = try value(argument)

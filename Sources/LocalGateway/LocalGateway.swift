@@ -97,6 +97,7 @@ struct LocalGateway {
             "AWS_SECRET_ACCESS_KEY": settings.credentials.secretAccessKey,
             "ALLOWED_ORIGINS": options.allowedOrigins,
             "LIVE_VIEWERS": options.liveViewers ? "true" : "false",
+            "UNIQUE_VISITORS": options.uniqueVisitors ? "true" : "false",
             "LOG_LEVEL": options.logLevel,
             "WEBSOCKET_API_ENDPOINT": "http://\(options.host):\(options.port)\(stagePath)",
         ]

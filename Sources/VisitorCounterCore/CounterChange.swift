@@ -19,8 +19,8 @@ public enum CounterChange: Sendable, Equatable {
     case none
     /// Only live corrections: nothing to send (see the type's doc).
     case correctionsOnly
-    /// The newest count, from the one shard's image.
-    case newest(visits: String)
+    /// The newest count, from the one shard's image (with its visitors, when it has any).
+    case newest(visits: String, visitors: String?)
     /// A shard changed and the total must be read.
     case readTotal
 
@@ -31,7 +31,7 @@ public enum CounterChange: Sendable, Equatable {
     public static func of(_ records: [DynamoDBStreamEvent.Record], shards: Int) -> CounterChange {
         var sawCorrection = false
         var sawOtherShard = false
-        var best: (record: DynamoDBStreamEvent.StreamRecord, visits: String)?
+        var best: (record: DynamoDBStreamEvent.StreamRecord, visits: String, visitors: String?)?
         for record in records where record.eventName == .insert || record.eventName == .modify {
             let stream = record.dynamodb
             guard case .string(let id)? = stream.keys["id"], let shard = CounterShards.index(of: id), let image = stream.newImage
@@ -48,11 +48,11 @@ public enum CounterChange: Sendable, Equatable {
             // moto's first INSERT of a new item lacks the updated attribute: no count, nothing to send.
             guard let visits = image["visits"]?.numberValue, CounterMessage.isCount(visits) else { continue }
             if best == nil || best!.record.isBefore(stream) {
-                best = (stream, visits)
+                best = (stream, visits, image["visitors"]?.numberValue.flatMap { CounterMessage.isCount($0) ? $0 : nil })
             }
         }
         if sawOtherShard { return .readTotal }
-        if let best { return .newest(visits: best.visits) }
+        if let best { return .newest(visits: best.visits, visitors: best.visitors) }
         return sawCorrection ? .correctionsOnly : .none
     }
 }

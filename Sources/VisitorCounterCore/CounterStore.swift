@@ -27,6 +27,47 @@ public protocol CounterStore {
     /// Adds `delta` to the stored live count as a *correction*: a write the stream processor recognises
     /// in the stream and does not broadcast again (see `StreamProcessorHandler`).
     func correctLive(by delta: Int64, deadline: ContinuousClock.Instant) throws(VisitorCounterError)
+
+    /// The random salt of `day`'s visitor fingerprints, the same for every instance (created by the first
+    /// that needs it); the salt of the day before is deleted once that day is over.
+    func visitorSalt(for day: UTCDay, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> [UInt8]
+
+    /// Records `observed`, a total read just now, as the latest total of `today` (see `HistoryPointer`).
+    func recordHistory(_ observed: HistoryTotals, today: UTCDay, deadline: ContinuousClock.Instant) throws(VisitorCounterError)
+
+    /// The counter's total, the `history` item and the recorded days among `days`, in one read.
+    func readHistory(days: [UTCDay], deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> StoredHistory
+}
+
+/// What `readHistory` found.
+public struct StoredHistory: Sendable, Equatable {
+    /// The counter's total now.
+    public var live: CounterSnapshot
+    /// The `history` item; nil before history began.
+    public var pointer: HistoryPointer?
+    /// The day items found, by day.
+    public var recorded: [String: HistoryDay]
+
+    public init(live: CounterSnapshot, pointer: HistoryPointer?, recorded: [String: HistoryDay]) {
+        self.live = live
+        self.pointer = pointer
+        self.recorded = recorded
+    }
+}
+
+/// A visitor to count once on its day: the marker `visitor#<day>#<hash>` is written only if absent.
+public struct VisitorMark: Sendable, Equatable {
+    public var day: UTCDay
+    public var fingerprint: VisitorFingerprint
+
+    public init(day: UTCDay, fingerprint: VisitorFingerprint) {
+        self.day = day
+        self.fingerprint = fingerprint
+    }
+
+    /// The marker's item id. It starts with `visitor#`, never `visitors`: the stream filter and
+    /// `CounterShards` take ids starting with `visitors` for counter shards.
+    public var markerId: String { "visitor#\(day.text)#\(fingerprint.hash)" }
 }
 
 /// A connection to record on `$connect`.
@@ -38,12 +79,15 @@ public struct NewConnection: Sendable, Equatable {
     public var visitId: String?
     /// Also count the connection in `live`.
     public var liveViewers: Bool
+    /// With unique visitors on: the visitor, counted when its marker for the day is new.
+    public var visitor: VisitorMark?
 
-    public init(connectionId: String, connectedAt: Int64, visitId: String?, liveViewers: Bool) {
+    public init(connectionId: String, connectedAt: Int64, visitId: String?, liveViewers: Bool, visitor: VisitorMark? = nil) {
         self.connectionId = connectionId
         self.connectedAt = connectedAt
         self.visitId = visitId
         self.liveViewers = liveViewers
+        self.visitor = visitor
     }
 
     /// ConnectionIDs TTL: API Gateway never keeps a connection past 2 hours, so a lost `$disconnect`
@@ -55,6 +99,8 @@ public struct NewConnection: Sendable, Equatable {
 public enum ConnectOutcome: Sendable, Equatable {
     /// A new visit: the counter went up.
     case counted
+    /// A new visit of a visitor not seen before that day: visits and visitors went up.
+    case countedNewVisitor
     /// The visit id was seen before (a reconnect of the same page view): connection recorded only.
     case repeatVisit
     /// The same connection was recorded before (a retried `$connect`): nothing changed.
@@ -65,13 +111,16 @@ public enum ConnectOutcome: Sendable, Equatable {
 public struct CounterSnapshot: Sendable, Equatable {
     /// All counted visits, decimal digits.
     public var visits: String
+    /// All counted visitors (summed over days), decimal digits; nil when no shard has any.
+    public var visitors: String?
     /// The stored live count when any shard has one; advisory, and may be below zero (a `$disconnect`
     /// of a connection made before live viewers were turned on).
     public var live: Int64?
 
-    public init(visits: String, live: Int64? = nil) {
+    public init(visits: String, live: Int64? = nil, visitors: String? = nil) {
         self.visits = visits
         self.live = live
+        self.visitors = visitors
     }
 
     /// What a page may be shown: never below zero, zero when nothing is stored.

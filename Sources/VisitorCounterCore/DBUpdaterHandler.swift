@@ -1,17 +1,23 @@
 import LambdaEvents
 import LambdaRuntime
 
-/// DBUpdater: the WebSocket routes `$connect`, `$disconnect` and `sync` (DESIGN §5).
+/// DBUpdater: the WebSocket routes `$connect`, `$disconnect`, `sync` and `history` (docs/design.md §5).
 public struct DBUpdaterHandler: LambdaHandler {
     public typealias Event = APIGatewayWebSocketRequest
     public typealias Output = APIGatewayWebSocketResponse
 
     public let configuration: FunctionConfiguration
     public let store: any CounterStore
+    /// Wall-clock epoch milliseconds (injectable for tests): the UTC day of visitors and history.
+    public let now: @Sendable () -> Int64
 
-    public init(configuration: FunctionConfiguration, store: any CounterStore) {
+    public init(
+        configuration: FunctionConfiguration, store: any CounterStore,
+        now: @escaping @Sendable () -> Int64 = WallClock.epochMilliseconds
+    ) {
         self.configuration = configuration
         self.store = store
+        self.now = now
     }
 
     public func handle(_ event: APIGatewayWebSocketRequest, context: LambdaContext) throws -> APIGatewayWebSocketResponse {
@@ -27,10 +33,15 @@ public struct DBUpdaterHandler: LambdaHandler {
         case "sync":
             let counter = try store.readCounter(deadline: deadline)
             // The stored live count is advisory: below zero or missing it is shown as zero, never an error.
-            guard let message = CounterMessage(visits: counter.visits, live: configuration.liveViewers ? counter.presentableLive : nil) else {
+            guard let message = CounterMessage(
+                visits: counter.visits, live: configuration.liveViewers ? counter.presentableLive : nil,
+                visitors: configuration.uniqueVisitors ? counter.visitors ?? "0" : nil)
+            else {
                 throw VisitorCounterError(.storage, "the counter holds a value that is not a count")
             }
             return APIGatewayWebSocketResponse(statusCode: 200, body: message.json)
+        case "history":
+            return APIGatewayWebSocketResponse(statusCode: 200, body: try history(deadline: deadline).json)
         default:
             context.logger.warn("unknown route", ["routeKey": .string(event.requestContext.routeKey)])
             return APIGatewayWebSocketResponse(statusCode: 400)
@@ -53,12 +64,34 @@ public struct DBUpdaterHandler: LambdaHandler {
             }
             visitId = visit
         }
+        var visitor: VisitorMark?
+        if configuration.uniqueVisitors {
+            let day = UTCDay(epochMilliseconds: now())
+            let salt = try store.visitorSalt(for: day, deadline: deadline)
+            let identity = event.requestContext.identity
+            let fingerprint = VisitorFingerprint(
+                salt: salt, sourceIp: identity.sourceIp, userAgent: identity.userAgent ?? event.header("User-Agent"),
+                site: event.header("Origin").map(FunctionConfiguration.normaliseOrigin))
+            visitor = VisitorMark(day: day, fingerprint: fingerprint)
+        }
         let connection = NewConnection(
             connectionId: id, connectedAt: event.requestContext.connectedAt, visitId: visitId,
-            liveViewers: configuration.liveViewers)
+            liveViewers: configuration.liveViewers, visitor: visitor)
         let outcome = try store.connect(connection, deadline: deadline)
         context.logger.debug("connected", ["outcome": .string("\(outcome)")])
         return APIGatewayWebSocketResponse(statusCode: 200)
+    }
+
+    /// The last 30 days and the totals today's figure is consistent with, in one read.
+    func history(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> HistoryAnswer {
+        let today = UTCDay(epochMilliseconds: now())
+        let stored = try store.readHistory(days: [today] + HistoryAnswer.earlierDays(before: today), deadline: deadline)
+        guard let visits = Int64(stored.live.visits) else {
+            throw VisitorCounterError(.storage, "the counter holds a value that is not a count")
+        }
+        let live = HistoryTotals(visits: visits, visitors: stored.live.visitors.flatMap { Int64($0) })
+        return HistoryAnswer(
+            live: live, pointer: stored.pointer, recorded: stored.recorded, today: today, uniqueVisitors: configuration.uniqueVisitors)
     }
 
     /// API Gateway connection ids are short base64 strings; anything else is a malformed event.

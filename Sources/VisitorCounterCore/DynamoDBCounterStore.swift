@@ -22,6 +22,10 @@ public final class DynamoDBCounterStore: CounterStore {
     let liveViewers: Bool
     let shards: CounterShards
     let now: @Sendable () -> Int64
+    /// This process's salt of the day (unique visitors); a Lambda process serves one invocation at a time.
+    var saltCache: (day: UTCDay, salt: [UInt8])?
+    /// The day whose previous day's salt this process deleted.
+    var previousSaltDeleted: UTCDay?
 
     static let one: DynamoDBItem = [":one": .number("1")]
     /// Visit markers live one day (TTL), long enough for any reconnect of one page view.
@@ -60,22 +64,48 @@ public final class DynamoDBCounterStore: CounterStore {
             table: connectionsTable, item: item, condition: "attribute_not_exists(connectionId)")
 
         var fixed = [putConnection]
+        var visitIndex: Int?
+        var visitorIndex: Int?
         if let visit = connection.visitId {
             let marker: DynamoDBItem = [
                 "id": .string("visit#\(visit)"),
                 "expiresAt": .number(String(now() / 1000 + Self.markerLifetimeSeconds)),
             ]
+            visitIndex = fixed.count
             fixed.append(.put(table: counterTable, item: marker, condition: "attribute_not_exists(id)"))
         }
-        let adds = connection.liveViewers ? "visits :one, live :one" : "visits :one"
+        var adds = ["visits :one"]
+        if let visitor = connection.visitor {
+            // One marker per visitor and day, on its own item (no hot item): the visitor counts once that day.
+            let marker: DynamoDBItem = [
+                "id": .string(visitor.markerId), "expiresAt": .number(String(visitor.day.endEpochSeconds)),
+            ]
+            visitorIndex = fixed.count
+            fixed.append(.put(table: counterTable, item: marker, condition: "attribute_not_exists(id)"))
+            adds.append("visitors :one")
+        }
+        if connection.liveViewers { adds.append("live :one") }
 
         do {
-            try client.transactWriteItems(deadline: deadline) { _ in fixed + [shardUpdate(adds, values: Self.one)] }
-            return .counted
+            try client.transactWriteItems(deadline: deadline) { _ in
+                fixed + [shardUpdate(adds.joined(separator: ", "), values: Self.one)]
+            }
+            return connection.visitor == nil ? .counted : .countedNewVisitor
         } catch where error.awsCode == "TransactionCanceledException" {
             let reasons = error.cancellationReasons.map(\.code)
+            func failed(_ index: Int?) -> Bool {
+                guard let index, reasons.count == fixed.count + 1 else { return false }
+                return reasons[index] == "ConditionalCheckFailed"
+            }
             if reasons.first == "ConditionalCheckFailed" { return .alreadyConnected }
-            guard connection.visitId != nil, reasons.count == 3, reasons[1] == "ConditionalCheckFailed" else {
+            if failed(visitIndex) {
+                // A reconnect of the same page view: neither a visit nor a visitor.
+            } else if failed(visitorIndex) {
+                // A new page view of a visitor already counted today: a visit only.
+                var visitOnly = connection
+                visitOnly.visitor = nil
+                return try connect(visitOnly, deadline: deadline)
+            } else {
                 throw Self.storageError("count the visit", error)
             }
         } catch {
@@ -149,12 +179,12 @@ public final class DynamoDBCounterStore: CounterStore {
         do {
             if shards.count == 1 {
                 let item = try client.getItem(
-                    table: counterTable, key: Self.shardKey(0), consistentRead: true, projection: "visits, live", deadline: deadline)
+                    table: counterTable, key: Self.shardKey(0), consistentRead: true, projection: "visits, live, visitors", deadline: deadline)
                 items = item.map { [$0] } ?? []
             } else {
                 items = try client.batchGetItems(
                     table: counterTable, keys: (0..<shards.count).map(Self.shardKey), consistentRead: true,
-                    projection: "visits, live", deadline: deadline)
+                    projection: "visits, live, visitors", deadline: deadline)
             }
         } catch {
             throw Self.storageError("read the counter", error)
@@ -167,6 +197,7 @@ public final class DynamoDBCounterStore: CounterStore {
     static func total(of items: [DynamoDBItem]) throws(VisitorCounterError) -> CounterSnapshot {
         var visits: Int64 = 0
         var live: Int64?
+        var visitors: Int64?
         for item in items {
             if let text = item["visits"]?.numberValue {
                 guard let value = Int64(text), value >= 0 else {
@@ -176,11 +207,17 @@ public final class DynamoDBCounterStore: CounterStore {
                 guard !overflow else { throw VisitorCounterError(.storage, "the visit count overflows") }
                 visits = sum
             }
+            if let text = item["visitors"]?.numberValue {
+                guard let value = Int64(text), value >= 0 else {
+                    throw VisitorCounterError(.storage, "a counter shard holds a visitor count that is not a count: \(text.prefix(40))")
+                }
+                visitors = (visitors ?? 0).addingReportingOverflow(value).partialValue
+            }
             if let text = item["live"]?.numberValue, let value = Int64(text) {
                 live = (live ?? 0).addingReportingOverflow(value).partialValue
             }
         }
-        return CounterSnapshot(visits: String(visits), live: live)
+        return CounterSnapshot(visits: String(visits), live: live, visitors: visitors.map(String.init))
     }
 
     public func correctLive(by delta: Int64, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {

@@ -16,6 +16,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var fanoutConcurrency: Int
     /// `COUNTER_SHARDS`: items the visit count is spread over (1...32), default 1 (the item `visitors` alone).
     public var counterShards: CounterShards
+    /// `UNIQUE_VISITORS=true` also counts distinct visitors per UTC day (docs/design.md, "Unique visitors").
+    public var uniqueVisitors: Bool
 
     public init(
         visitorCountTable: String = "VisitorCount",
@@ -24,7 +26,8 @@ public struct FunctionConfiguration: Sendable, Equatable {
         liveViewers: Bool = false,
         websocketAPIEndpoint: String? = nil,
         fanoutConcurrency: Int = 64,
-        counterShards: Int = 1
+        counterShards: Int = 1,
+        uniqueVisitors: Bool = false
     ) {
         self.visitorCountTable = visitorCountTable
         self.connectionsTable = connectionsTable
@@ -33,6 +36,7 @@ public struct FunctionConfiguration: Sendable, Equatable {
         self.websocketAPIEndpoint = websocketAPIEndpoint
         self.fanoutConcurrency = fanoutConcurrency
         self.counterShards = CounterShards(count: counterShards)
+        self.uniqueVisitors = uniqueVisitors
     }
 
     /// Reads and validates the settings; `requireEndpoint` is true for DBStreamProcessor.
@@ -63,6 +67,11 @@ public struct FunctionConfiguration: Sendable, Equatable {
         case nil, "false", "0", "no": config.liveViewers = false
         case "true", "1", "yes": config.liveViewers = true
         case let other?: throw VisitorCounterError(.configuration, "LIVE_VIEWERS must be true or false, not \(other)")
+        }
+        switch value("UNIQUE_VISITORS")?.lowercased() {
+        case nil, "false", "0", "no": config.uniqueVisitors = false
+        case "true", "1", "yes": config.uniqueVisitors = true
+        case let other?: throw VisitorCounterError(.configuration, "UNIQUE_VISITORS must be true or false, not \(other)")
         }
         if let concurrency = value("FANOUT_CONCURRENCY") {
             guard let n = Int(concurrency), (1...1024).contains(n) else {

@@ -6,7 +6,8 @@ import Darwin
 import LambdaEvents
 import LambdaRuntime
 
-/// DBStreamProcessor: pushes the newest count of a stream batch to every open connection (DESIGN §5).
+/// DBStreamProcessor: pushes the newest count of a stream batch to every open connection and records it
+/// in the daily history (docs/design.md §5).
 public struct StreamProcessorHandler: LambdaHandler {
     public typealias Event = DynamoDBStreamEvent
     public typealias Output = DynamoDBBatchResponse
@@ -49,7 +50,7 @@ public struct StreamProcessorHandler: LambdaHandler {
         }
         // Keep a margin to delete gone connections, correct the live count and report before Lambda's own timeout.
         let deadline = context.deadlineInstant - .milliseconds(500)
-        let visits: String
+        let counter: CounterSnapshot
         switch CounterChange.of(event.records, shards: configuration.counterShards.count) {
         case .none:
             summary.reason = "no counter change in the batch (\(event.records.count) records)"
@@ -57,16 +58,20 @@ public struct StreamProcessorHandler: LambdaHandler {
         case .correctionsOnly:
             summary.reason = "only live corrections in the batch: already broadcast"
             return DynamoDBBatchResponse(batchItemFailures: [])
-        case .newest(let newest):
-            visits = newest
+        case .newest(let visits, let visitors):
+            counter = CounterSnapshot(visits: visits, visitors: visitors)
         case .readTotal:
             do {
-                visits = try store.readCounter(deadline: deadline).visits
+                counter = try store.readCounter(deadline: deadline)
             } catch {
                 summary.reason = "could not read the counter: \(error)"
                 throw error
             }
         }
+        // The day the total belongs to is the day it was read (after the read: never a later visit on an earlier day).
+        let observedDay = UTCDay(epochMilliseconds: now())
+        let visits = counter.visits
+        let visitors = configuration.uniqueVisitors ? counter.visitors ?? "0" : nil
         // "Young" is judged against when the posts went out, not when the deletes run after them.
         let postedAt = now()
         let rows: [StoredConnection]
@@ -81,7 +86,7 @@ public struct StreamProcessorHandler: LambdaHandler {
         summary.connections = open.count
         let live = configuration.liveViewers ? open.count : nil
         summary.live = live
-        guard let message = CounterMessage(visits: visits, live: live.map(String.init)) else {
+        guard let message = CounterMessage(visits: visits, live: live.map(String.init), visitors: visitors) else {
             summary.reason = "the counter holds a value that is not a count"
             throw VisitorCounterError(.storage, "the counter holds a value that is not a count: \(visits.prefix(40))")
         }
@@ -100,7 +105,20 @@ public struct StreamProcessorHandler: LambdaHandler {
         if let live {
             summary.liveCorrection = convergeLive(to: live - deleted, deadline: deadline, context: context)
         }
+        recordHistory(visits: visits, visitors: visitors, day: observedDay, deadline: deadline, context: context)
         return DynamoDBBatchResponse(batchItemFailures: [])
+    }
+
+    /// Records the total broadcast as the day's latest (docs/design.md, "History"), after the broadcast so
+    /// the pages do not wait for it. A failure is logged and not retried: the next change's record
+    /// includes this one's, since figures are differences of totals.
+    private func recordHistory(visits: String, visitors: String?, day: UTCDay, deadline: ContinuousClock.Instant, context: LambdaContext) {
+        guard let visits = Int64(visits) else { return }
+        do {
+            try store.recordHistory(HistoryTotals(visits: visits, visitors: visitors.flatMap { Int64($0) }), today: day, deadline: deadline)
+        } catch {
+            context.logger.warn("could not record the history", ["error": .string(error.description)])
+        }
     }
 
     /// Brings the stored live count to `target` (the connections found open, less those this invocation

@@ -7,7 +7,14 @@ final class InMemoryCounterStore: CounterStore, Sendable {
     struct State {
         var visits = 0
         var live: Int64?
+        var visitors: Int?
         var markers: Set<String> = []
+        var visitorMarkers: Set<String> = []
+        /// Salts handed out, by day.
+        var salts: [UTCDay: [UInt8]] = [:]
+        var history: HistoryPointer?
+        var days: [String: HistoryDay] = [:]
+        var recordedTotals: [(HistoryTotals, UTCDay)] = []
         var connections: [String: Int64] = [:]
         /// Epoch seconds of a row's TTL, when it has one.
         var expiresAt: [String: Int64] = [:]
@@ -30,6 +37,10 @@ final class InMemoryCounterStore: CounterStore, Sendable {
                 guard s.markers.insert(visit).inserted else { return .repeatVisit }
             }
             s.visits += 1
+            if let visitor = connection.visitor, s.visitorMarkers.insert(visitor.markerId).inserted {
+                s.visitors = (s.visitors ?? 0) + 1
+                return .countedNewVisitor
+            }
             return .counted
         }
     }
@@ -45,7 +56,35 @@ final class InMemoryCounterStore: CounterStore, Sendable {
     }
 
     func readCounter(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> CounterSnapshot {
-        state.withLock { CounterSnapshot(visits: String($0.visits), live: $0.live) }
+        state.withLock { CounterSnapshot(visits: String($0.visits), live: $0.live, visitors: $0.visitors.map(String.init)) }
+    }
+
+    func visitorSalt(for day: UTCDay, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> [UInt8] {
+        state.withLock { s in
+            if let salt = s.salts[day] { return salt }
+            var generator = SystemRandomNumberGenerator()
+            let salt = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+            s.salts[day] = salt
+            return salt
+        }
+    }
+
+    func recordHistory(_ observed: HistoryTotals, today: UTCDay, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+        state.withLock { s in
+            s.recordedTotals.append((observed, today))
+            guard let next = HistoryPointer.next(after: s.history, observed: observed, today: today) else { return }
+            s.history = next
+            s.days[next.current.day] = next.current
+        }
+    }
+
+    func readHistory(days: [UTCDay], deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> StoredHistory {
+        state.withLock { s in
+            let wanted = Set(days.map(\.text))
+            return StoredHistory(
+                live: CounterSnapshot(visits: String(s.visits), live: s.live, visitors: s.visitors.map(String.init)),
+                pointer: s.history, recorded: s.days.filter { wanted.contains($0.key) })
+        }
     }
 
     func connections(deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> [StoredConnection] {

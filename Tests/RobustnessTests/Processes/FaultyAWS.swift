@@ -28,13 +28,21 @@ final class FaultyAWS: LocalAWS, @unchecked Sendable {
         try client.getItem(table: counterTable, key: ["id": .string("visitors")], consistentRead: true)?["visits"]?.intValue ?? 0
     }
 
-    /// The counter's total over every shard (`visitors`, `visitors#k`): `visits` and `live` summed.
-    func shardTotals() throws -> (visits: Int, live: Int, shards: Int) {
+    /// The counter's total over every shard (`visitors`, `visitors#k`): `visits`, `live` and `visitors` summed.
+    func shardTotals() throws -> (visits: Int, live: Int, shards: Int, visitors: Int) {
         let shards = try client.scan(table: counterTable, consistentRead: true).allItems().filter {
             guard let id = $0["id"]?.stringValue else { return false }
             return id == "visitors" || id.hasPrefix("visitors#")
         }
-        return (shards.reduce(0) { $0 + ($1["visits"]?.intValue ?? 0) }, shards.reduce(0) { $0 + ($1["live"]?.intValue ?? 0) }, shards.count)
+        return (
+            shards.reduce(0) { $0 + ($1["visits"]?.intValue ?? 0) }, shards.reduce(0) { $0 + ($1["live"]?.intValue ?? 0) }, shards.count,
+            shards.reduce(0) { $0 + ($1["visitors"]?.intValue ?? 0) }
+        )
+    }
+
+    /// How many visitor markers (`visitor#<day>#<hash>`) VisitorCount holds.
+    func visitorMarkers() throws -> Int {
+        try client.scan(table: counterTable, projection: "id").allItems().count { $0["id"]?.stringValue?.hasPrefix("visitor#") ?? false }
     }
 
     /// The visit ids that have a marker (`visit#<id>`) in VisitorCount.

@@ -27,6 +27,8 @@ import TestSupport
         var conflicts = 0
         var total = 0
         var markers = 0
+        var visitors = 0
+        var visitorMarkers = 0
         var elapsedSeconds = 0.0
         var output = ""
 
@@ -37,14 +39,18 @@ import TestSupport
         }
     }
 
-    static func spike(shards: Int, prefix: String) async throws -> Outcome {
+    /// With `uniqueVisitors`, the 400 page views come from 100 visitors (4 each, as tabs), every one a new
+    /// page view: 400 visits and 100 visitors, with one visitor marker each in the same transactions.
+    static func spike(shards: Int, prefix: String, uniqueVisitors: Bool = false) async throws -> Outcome {
         let aws = try FaultyAWS(fastTransactions: true)
         defer { aws.stop() }
         try aws.proxy.contention(ms: contentionMs)
         var started: [FunctionInstance] = []
         for _ in 0..<processes {
             started.append(try await FunctionInstance(binary: "DBUpdater") {
-                aws.environment(runtimeAPI: $0, extra: ["COUNTER_SHARDS": String(shards), "LOG_LEVEL": "warn"])
+                aws.environment(runtimeAPI: $0, extra: [
+                    "COUNTER_SHARDS": String(shards), "LOG_LEVEL": "warn", "UNIQUE_VISITORS": uniqueVisitors ? "true" : "false",
+                ])
             })
         }
         let instances = started
@@ -54,8 +60,9 @@ import TestSupport
         let answers = try await withThrowingTaskGroup(of: (instance: Int, status: Int?, at: Duration).self) { group in
             for n in 0..<connects {
                 group.addTask {
-                    let event = WebSocketEvents.event(
+                    var event = WebSocketEvents.event(
                         route: "$connect", connectionId: WebSocketEvents.connectionId(n, prefix: prefix), visit: "spike-view-\(n)")
+                    event.requestContext.identity = .init(sourceIp: "198.51.100.\(n % 100)", userAgent: "SpikeTests")
                     // Lambda's Timeout for DBUpdater: the server throws when no answer came by then.
                     let result = try await instances[n % processes].invoke(event, deadline: .seconds(10))
                     return (n % processes, result.statusCode, ContinuousClock.now - start)
@@ -73,6 +80,8 @@ import TestSupport
         outcome.conflicts = try aws.proxy.stats().conflictsTotal
         outcome.total = try aws.shardTotals().visits
         outcome.markers = try aws.visitMarkers().count
+        outcome.visitors = try aws.shardTotals().visitors
+        outcome.visitorMarkers = try aws.visitorMarkers()
         outcome.output = instances.map(\.output).joined() + aws.log
         return outcome
     }
@@ -101,5 +110,26 @@ import TestSupport
         // However one shard fared, it never counted a visit twice nor one it did not record.
         #expect(single.total == single.markers)
         #expect(single.conflicts > sharded.conflicts)
+        #expect(sharded.visitors == 0 && sharded.visitorMarkers == 0, "unique visitors off: nothing of them is written")
+    }
+
+    /// The same spike with unique visitors on: the visitor markers are one item per visitor (no hot item),
+    /// so the burst is still answered in full, and each visitor counts once however its tabs collide.
+    @Test func fourHundredConcurrentConnectsWithUniqueVisitorsAreAllAnsweredAndEachVisitorCountedOnce() async throws {
+        let outcome = try await Self.spike(shards: 8, prefix: "V", uniqueVisitors: true)
+        Artifacts.save("spike-8-shards-unique-visitors", outcome.output)
+        Artifacts.figures("spike-8-shards-unique-visitors", [
+            "connects": Self.connects, "processes": Self.processes, "contentionMs": Self.contentionMs,
+            "answered200": outcome.statuses.count { $0 == 200 }, "errors": outcome.statuses.count { $0 != 200 },
+            "total": outcome.total, "visitors": outcome.visitors, "visitorMarkers": outcome.visitorMarkers,
+            "conflicts": outcome.conflicts, "p50ms": Int(outcome.percentile(0.5)), "p99ms": Int(outcome.percentile(0.99)),
+            "maxms": Int(outcome.latenciesMs.max() ?? 0), "elapsedS": outcome.elapsedSeconds,
+        ])
+        #expect(outcome.statuses.count == Self.connects)
+        #expect(outcome.statuses.allSatisfy { $0 == 200 }, "\(outcome.output.suffix(3000))")
+        #expect(outcome.total == Self.connects, "the total rises by exactly 400")
+        #expect(outcome.markers == Self.connects)
+        #expect(outcome.visitors == 100, "100 visitors, each counted once")
+        #expect(outcome.visitorMarkers == 100)
     }
 }

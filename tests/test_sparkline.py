@@ -204,8 +204,10 @@ def test_days_before_history_began_are_not_drawn_as_zeros(page):
     assert drawn["note"] == "history starts Mar 6"
     assert drawn["chart"]["label"] == ("Visits per day since history started on Mar 6: Mar 6 4, Mar 7 0, Mar 8 6, "
                                        "Mar 9 2, Mar 10 8, Mar 11 1, Mar 12 3, Mar 13 5, Mar 14 7, today 9.")
-    baseline = p.js("const l = document.querySelector('#history line'); return [+l.getAttribute('x1'), +l.getAttribute('x2')]")
-    assert baseline == [200, 300]  # the baseline too starts where history starts
+    lines = p.js("return [...document.querySelectorAll('#history line')].map(l => "
+                 "[l.getAttribute('class'), +l.getAttribute('x1'), +l.getAttribute('x2'), l.getAttribute('stroke-dasharray')])")
+    # The baseline starts where history starts; before it, a dotted line for days that are unknown.
+    assert lines == [["visitor-history__before", 0, 200, "2 4"], ["visitor-history__baseline", 200, 300, None]]
 
 
 # ---- live ------------------------------------------------------------------------------------------

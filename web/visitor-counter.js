@@ -457,6 +457,14 @@
     chart.style.display = "block";  // CSSOM, which a strict style-src allows (a style attribute it does not)
     chart.style.overflow = "visible";
     var offset = HISTORY_SLOTS - days.length;
+    if (offset > 0) {
+      // The days before history began: a faint dotted line, so they read as unknown rather than as zeros.
+      chart.appendChild(svg("line", {
+        "class": "visitor-history__before",
+        x1: 0, x2: offset * 10, y1: CHART_HEIGHT - 0.5, y2: CHART_HEIGHT - 0.5,
+        stroke: "currentColor", "stroke-opacity": 0.35, "stroke-dasharray": "2 4", "vector-effect": "non-scaling-stroke"
+      }));
+    }
     chart.appendChild(svg("line", {
       "class": "visitor-history__baseline",
       x1: offset * 10, x2: CHART_WIDTH, y1: CHART_HEIGHT - 0.5, y2: CHART_HEIGHT - 0.5,

@@ -331,6 +331,17 @@ def test_malformed_answers_are_ignored(page):
     assert p.js("return document.getElementById('history-wide').hidden") is True
 
 
+def test_a_deployment_without_the_route_leaves_the_history_element_as_it_was(page):
+    p = page
+    # What API Gateway answers an action without a route (and no $default route).
+    p.fake("message", json.dumps({"message": "Forbidden", "connectionId": "abc=", "requestId": "def="}))
+    p.fake("message", json.dumps({"visits": 12}))
+    p.wait(lambda: p.text("count") == "12")
+    assert p.state()["history"] is None
+    assert p.js("return document.getElementById('history-wide').hidden") is True
+    assert p.js("return document.getElementById('history').childNodes.length") == 0
+
+
 # ---- the demo page -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

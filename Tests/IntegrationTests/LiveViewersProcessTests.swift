@@ -63,9 +63,18 @@ import TestSupport
                 route: "$connect", connectionId: id, visit: "view-\(id.dropLast())", connectedAt: connectedAt ?? now)).statusCode
         }
         func broadcast(_ sequence: Int, correction: Bool = false) async throws -> [String: Any] {
+            let before = try summaries(processor.output).count
             let result = try await processor.invoke(bytes: shardChanged("visitors#2", sequence: sequence, correction: correction))
             if case .error = result { Issue.record("broadcast \(sequence) failed: \(result)\n\(processor.output.suffix(2000))") }
-            return try require(try summaries(processor.output).last, "summary")
+            // The line is written before the answer, but the test reads the child's stdout through a pipe
+            // that may lag behind the answer: wait for this invocation's line, not the previous one's.
+            let waitUntil = ContinuousClock.now + .seconds(10)
+            while try summaries(processor.output).count == before, ContinuousClock.now < waitUntil {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let lines = try summaries(processor.output)
+            #expect(lines.count == before + 1, "one summary line per invocation")
+            return try require(lines.last, "summary")
         }
         func sync() async throws -> String? {
             try await updater.invoke(WebSocketEvents.event(route: "sync", connectionId: WebSocketEvents.connectionId(0))).webSocketResponse?.body

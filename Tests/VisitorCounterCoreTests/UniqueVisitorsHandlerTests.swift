@@ -109,3 +109,37 @@ final class TestClock: Sendable {
 
     func advance(by delta: Int64) { ms.withLock { $0 += delta } }
 }
+
+/// The broadcast's `visitors`, and the history it records, with one shard (the image is the total).
+@Suite struct UniqueVisitorsBroadcastTests {
+    let store = InMemoryCounterStore()
+    let channel = RecordingPushChannel()
+
+    func processor(unique: Bool) -> StreamProcessorHandler {
+        StreamProcessorHandler(
+            configuration: FunctionConfiguration(websocketAPIEndpoint: "https://x/prod", uniqueVisitors: unique),
+            store: store, channel: channel, now: { 1_764_633_600_000 }, emit: { _ in })
+    }
+
+    func batch(visits: String, visitors: String?, sequence: String) -> DynamoDBStreamEvent {
+        var record = Fixtures.counterRecord(visits: visits, sequence: sequence)
+        if let visitors { record.dynamodb.newImage?["visitors"] = .number(visitors) }
+        return DynamoDBStreamEvent(records: [record])
+    }
+
+    @Test func theOneShardsImageCarriesTheVisitorsToEveryPageAndToTheHistory() throws {
+        store.state.withLock { $0.connections["AAAAAAAAAAAAAAA="] = 1_764_633_000_000 }
+        _ = try processor(unique: true).handle(batch(visits: "9", visitors: "4", sequence: "7"), context: Fixtures.context())
+        #expect(channel.state.withLock { $0.received["AAAAAAAAAAAAAAA="] } == [#"{"visits":9,"visitors":4}"#])
+        let recorded = store.state.withLock { $0.recordedTotals }
+        #expect(recorded.map(\.0) == [HistoryTotals(visits: 9, visitors: 4)])
+        #expect(recorded.map(\.1.text) == ["2025-12-02"])
+    }
+
+    @Test func offSendsNoVisitorsEvenWhenTheImageHasThemAndRecordsVisitsOnly() throws {
+        store.state.withLock { $0.connections["AAAAAAAAAAAAAAA="] = 1_764_633_000_000 }
+        _ = try processor(unique: false).handle(batch(visits: "9", visitors: "4", sequence: "7"), context: Fixtures.context())
+        #expect(channel.state.withLock { $0.received["AAAAAAAAAAAAAAA="] } == [#"{"visits":9}"#])
+        #expect(store.state.withLock { $0.recordedTotals.map(\.0) } == [HistoryTotals(visits: 9)])
+    }
+}

@@ -238,7 +238,7 @@
   var daily = null;                 // {since, days: [{day, visits, visitors?}]} once an answer came
   var dailyTotals = null;           // {visits, visitors}: the totals the days add up to
   var historyAskedOn = null;        // the socket that asked, so each connection asks once
-  var drawn = typeof WeakMap === "function" ? new WeakMap() : null;  // element → what it shows
+  var drawn = new WeakMap();        // chart element → the figures it shows, so a redraw is skipped when unchanged
   var dateFormatters = {};
 
   function askForHistory(ws) {
@@ -388,9 +388,9 @@
       var series = el.getAttribute("data-visitor-history") === "visitors" ? "visitors" : "visits";
       var target = el.querySelector("[data-visitor-history-chart]") || el;
       var key = series + " " + today + " " + JSON.stringify(daily);
-      if (drawn && drawn.get(target) === key) return;
+      if (drawn.get(target) === key) return;
       drawHistory(target, series, today);
-      if (drawn) drawn.set(target, key);
+      drawn.set(target, key);
       el.hidden = false;
     });
   }

@@ -6,8 +6,9 @@ import LambdaRuntime
 /// marker and `ADD visits :1` on one counter shard together, so a count is never lost, doubled or half-written.
 ///
 /// Conditions do the deduplication: the connection is put only if absent (a retried `$connect` changes
-/// nothing) and the marker `visit#<id>` only if absent (a reconnect of the same page view is recorded
-/// but not counted). With live viewers, `live` goes up with every new connection and down with every
+/// nothing), the marker `visit#<id>` only if absent (a reconnect of the same page view is recorded
+/// but not counted) and, with unique visitors, the marker `visitor#<day>#<hash>` only if absent (a
+/// visitor's further page views that day count as visits only). With live viewers, `live` goes up with every new connection and down with every
 /// deleted one, conditioned on the connection existing, so a repeated `$disconnect` never drives it down.
 ///
 /// Spikes: every attempt picks its counter shard at random (`CounterShards`), and the client retries

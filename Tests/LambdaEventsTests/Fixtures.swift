@@ -12,6 +12,7 @@ enum Fixtures {
         "connect-no-visit.json": .webSocket,
         "disconnect.json": .webSocket,
         "sync.json": .webSocket,
+        "history.json": .webSocket,
         "stream-modify.json": .stream,
         "stream-batch.json": .stream,
         "stream-first-insert.json": .stream,

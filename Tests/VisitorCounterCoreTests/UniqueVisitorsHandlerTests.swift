@@ -78,6 +78,13 @@ import VisitorCounterCore
         #expect(after.body == #"{"visits":1,"visitors":1}"#)
     }
 
+    @Test func theRecordedHistoryEventIsAnsweredWithTheTotalsAndNoDaysBeforeHistoryBegins() throws {
+        let event = try Fixtures.recorded("history.json", as: APIGatewayWebSocketRequest.self)
+        let response = try updater(unique: false).handle(event, context: Fixtures.context())
+        #expect(response.statusCode == 200)
+        #expect(response.body == #"{"visits":0,"history":[]}"#)
+    }
+
     @Test func historyAnswersWhatTheStreamProcessorRecorded() throws {
         let h = updater()
         let none = try h.handle(Fixtures.webSocketEvent(route: "history"), context: Fixtures.context())

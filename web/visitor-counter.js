@@ -23,12 +23,30 @@
  *   [data-visitor-status]      status text; made `role="status"` + `aria-live="polite"`. Without one,
  *                              a visually hidden live region is added so screen readers still hear it.
  *   <html data-visitor-counter-status="…">  the same status, for styling anything on the page.
+ *   [data-unique-visitors]     stays `hidden` until a message carries `visitors` (deployments that count
+ *                              unique visitors); the number goes into its `[data-unique-visitors-count]`
+ *                              child, or into the element itself.
+ *   [data-visitor-history]     a bar chart of the last 30 UTC days (inline SVG, one bar per day, today's
+ *                              on the right and updated live); `="visitors"` draws unique visitors instead
+ *                              of visits. Drawn into its `[data-visitor-history-chart]` child, or into the
+ *                              element itself; a `hidden` element is shown once there is something to draw.
+ *                              The SVG is `role="img"` with an `aria-label` that reads every figure; it
+ *                              is as wide as its box and as tall as CSS makes it (`svg { height: 4rem }`).
  *
  * Tuning (data attributes on the script tag, or VisitorCounter.configure({...})):
  *   data-backoff-base-ms (1000), data-backoff-max-ms (30000), data-stable-ms (10000: an open connection
  *   this old resets the backoff), data-hidden-grace-ms (10000: a hidden tab keeps its socket this long),
  *   data-keep-alive-ms (240000: a visible page sends {"action":"ping"} this often; 0 turns it off),
  *   data-autoconnect="false" (wait for VisitorCounter.connect()).
+ *
+ * History (docs/design.md §4): with a `[data-visitor-history]` element on the page, every connection sends
+ * {"action":"history"} once, after its sync. The answer, to that connection only, is
+ * {"visits": N, "visitors": M, "historySince": "YYYY-MM-DD", "history": [{"day", "visits", "visitors"}, …]}:
+ * consecutive UTC days, oldest first, at most 30, `visitors` only where they are counted, `historySince`
+ * absent (and `history` empty) before the first counted day. The days add up to the totals beside them,
+ * so a later, larger total adds its difference to today's bar; days before `historySince` are not zeros
+ * but "history starts <date>". A deployment without the route answers an error frame the page ignores:
+ * the history element then stays as the page made it (hidden, if it was).
  *
  * Wire format (DESIGN §4): connect to `<endpoint>?visit=<visitId>`, the visit id made once per page
  * load and reused on every reconnect (so a reconnect is not counted as a new visit); after open send
@@ -43,7 +61,8 @@
  * VisitorCounter.state.problem holds it as {cause, message}.
  *
  * API: window.VisitorCounter.{connect(), disconnect(), configure(options), state, visitId, version};
- * events `visitorcounter:update` ({visits, live}) and `visitorcounter:status` ({status}) on document.
+ * events `visitorcounter:update` ({visits, live, visitors}) and `visitorcounter:status` ({status}) on
+ * document; `state.history` is {since, days} as drawn, or null before the first answer.
  */
 (function () {
   "use strict";
@@ -67,7 +86,8 @@
     stableMs: 10000,
     hiddenGraceMs: 10000,
     keepAliveMs: 240000,
-    random: Math.random
+    random: Math.random,
+    now: Date.now
   };
 
   var visitId = makeVisitId();
@@ -175,6 +195,7 @@
       if (el.textContent !== statusText) el.textContent = statusText;
     });
     document.documentElement.setAttribute("data-visitor-counter-status", status);
+    renderDaily();
   }
 
   /** A visually hidden live region, so the status is announced even when the page shows none. */
@@ -202,6 +223,283 @@
     document.dispatchEvent(new CustomEvent(name, { detail: detail }));
   }
 
+  // ---- history: unique visitors and the sparkline ---------------------------------------------
+  // The history answer holds the daily figures and the totals they add up to. From then on the bars
+  // are kept consistent with the total the page shows: whatever a later, larger total adds goes to
+  // today's bar (broadcasts carry totals only). A broadcast may overtake the answer; then the answer's
+  // totals are below the page's and the difference is added at once. A page open across midnight UTC
+  // starts a new bar for the new day.
+
+  var HISTORY_SLOTS = 30;           // days drawn: the last 30, today's on the right
+  var DAY_MS = 86400000;
+  var CHART_WIDTH = HISTORY_SLOTS * 10;
+  var CHART_HEIGHT = 60;
+  var BAR_ROOM = 56;                // the tallest bar; the rest is air above it
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var SERIES_TEXT = { visits: ["Visits", "visits", "visit"], visitors: ["Visitors", "visitors", "visitor"] };
+
+  var visitors = null;              // unique visitors so far, when the deployment counts them
+  var daily = null;                 // {since, days: [{day, visits, visitors?}]} once an answer came
+  var dailyTotals = null;           // {visits, visitors}: the totals the days add up to
+  var historyAskedOn = null;        // the socket that asked, so each connection asks once
+  var drawn = new WeakMap();        // chart element → the figures it shows, so a redraw is skipped when unchanged
+  var dateFormatters = {};
+
+  function askForHistory(ws) {
+    if (historyAskedOn === ws || !ws || ws.readyState !== 1) return;
+    if (!document.querySelector("[data-visitor-history]")) return;
+    historyAskedOn = ws;
+    ws.send(JSON.stringify({ action: "history" }));
+  }
+
+  function utcDay(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+
+  function dayMs(day) {
+    return Date.parse(day + "T00:00:00Z");
+  }
+
+  /** A real calendar day written YYYY-MM-DD (not 2026-02-30). */
+  function isDay(value) {
+    if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+    var ms = dayMs(value);
+    return isFinite(ms) && utcDay(ms) === value;
+  }
+
+  /** Reads `visitors` and a history answer out of any message; true when something shown changed. */
+  function takeDaily(message) {
+    var changed = false;
+    if (isCount(message.visitors) && (visitors === null || message.visitors > visitors)) {
+      visitors = message.visitors;
+      changed = true;
+    }
+    if (Array.isArray(message.history)) {
+      var parsed = parseHistory(message.history, message.historySince);
+      if (parsed) {
+        daily = parsed;
+        dailyTotals = {
+          visits: isCount(message.visits) ? message.visits : visits,
+          visitors: isCount(message.visitors) ? message.visitors : visitors
+        };
+        changed = true;
+      }
+    }
+    if (daily && addToToday()) changed = true;
+    return changed;
+  }
+
+  /** The answer's days, checked (a malformed answer is ignored whole), from historySince, gaps zero-filled, at most 30. */
+  function parseHistory(entries, historySince) {
+    var since = isDay(historySince) ? historySince : null;
+    var byDay = {};
+    var last = null;
+    for (var i = 0; i < entries.length; i++) {
+      var entry = entries[i];
+      if (!entry || typeof entry !== "object" || !isDay(entry.day) || !isCount(entry.visits)) return null;
+      if (entry.visitors !== undefined && !isCount(entry.visitors)) return null;
+      if (since && entry.day < since) continue;  // before history began: unknown, not zero
+      byDay[entry.day] = entry;
+      if (last === null || entry.day > last) last = entry.day;
+    }
+    if (last === null) return { since: null, days: [] };
+    var first = utcDay(dayMs(last) - (HISTORY_SLOTS - 1) * DAY_MS);
+    if (since && since > first) first = since;
+    if (!since) {
+      var earliest = Object.keys(byDay).sort()[0];
+      if (earliest > first) first = earliest;
+    }
+    var days = [];
+    var counted = false;  // unique visitors appear from the first day that has them
+    for (var t = dayMs(first); t <= dayMs(last); t += DAY_MS) {
+      var day = utcDay(t);
+      var found = byDay[day];
+      var figures = { day: day, visits: found ? found.visits : 0 };
+      if (found && found.visitors !== undefined) counted = true;
+      if (counted) figures.visitors = found && found.visitors !== undefined ? found.visitors : 0;
+      days.push(figures);
+    }
+    return { since: since || first, days: days };
+  }
+
+  /** Starts today's bar when the page has lived into a new UTC day (one day at most: a clock far off is not trusted). */
+  function rollOver() {
+    var days = daily.days;
+    if (!days.length) return;
+    var lastDay = days[days.length - 1];
+    var today = utcDay(config.now());
+    if (dayMs(today) - dayMs(lastDay.day) !== DAY_MS) return;
+    var fresh = { day: today, visits: 0 };
+    if (lastDay.visitors !== undefined) fresh.visitors = 0;
+    days.push(fresh);
+    if (days.length > HISTORY_SLOTS) days.shift();
+  }
+
+  /** Adds what the totals grew by since the answer to today's bar. */
+  function addToToday() {
+    if (dailyTotals.visits === null) dailyTotals.visits = visits;
+    if (dailyTotals.visitors === null) dailyTotals.visitors = visitors;
+    var moreVisits = visits !== null && visits > dailyTotals.visits ? visits - dailyTotals.visits : 0;
+    var moreVisitors = visitors !== null && visitors > dailyTotals.visitors ? visitors - dailyTotals.visitors : 0;
+    if (!moreVisits && !moreVisitors) return false;
+    rollOver();
+    var days = daily.days;
+    if (!days.length) {
+      // The first counted visit since history began to be kept: history starts today.
+      days.push({ day: utcDay(config.now()), visits: 0 });
+      daily.since = days[0].day;
+    }
+    var today = days[days.length - 1];
+    today.visits += moreVisits;
+    dailyTotals.visits = visits;
+    if (moreVisitors) {
+      today.visitors = (today.visitors || 0) + moreVisitors;
+      dailyTotals.visitors = visitors;
+    }
+    return true;
+  }
+
+  function formatDay(day, element, withYear) {
+    var holder = element.closest("[data-locale]");
+    var lang = (holder ? holder.getAttribute("data-locale") : (element.closest("[lang]") || {}).lang) || "";
+    var key = lang + (withYear ? "|y" : "");
+    if (!dateFormatters[key]) {
+      var options = { month: "short", day: "numeric", timeZone: "UTC" };
+      if (withYear) options.year = "numeric";
+      try {
+        dateFormatters[key] = new Intl.DateTimeFormat(lang || undefined, options);
+      } catch (e) {
+        dateFormatters[key] = new Intl.DateTimeFormat(undefined, options);
+      }
+    }
+    return dateFormatters[key].format(new Date(dayMs(day)));
+  }
+
+  function renderDaily() {
+    all("[data-unique-visitors]").forEach(function (el) {
+      if (visitors === null) {
+        el.hidden = true;
+        return;
+      }
+      var target = el.querySelector("[data-unique-visitors-count]") || el;
+      target.textContent = format(visitors, el);
+      el.hidden = false;
+    });
+    if (!daily) return;
+    rollOver();
+    var today = utcDay(config.now());
+    all("[data-visitor-history]").forEach(function (el) {
+      var series = el.getAttribute("data-visitor-history") === "visitors" ? "visitors" : "visits";
+      var target = el.querySelector("[data-visitor-history-chart]") || el;
+      var key = series + " " + today + " " + JSON.stringify(daily);
+      if (drawn.get(target) === key) return;
+      drawHistory(target, series, today);
+      drawn.set(target, key);
+      el.hidden = false;
+    });
+  }
+
+  /** The days of one series: visitors only from the first day they were counted. */
+  function seriesDays(series) {
+    if (series === "visits") return { since: daily.since, days: daily.days };
+    for (var i = 0; i < daily.days.length; i++) {
+      if (daily.days[i].visitors !== undefined) {
+        return { since: i === 0 ? daily.since : daily.days[i].day, days: daily.days.slice(i) };
+      }
+    }
+    return { since: null, days: [] };
+  }
+
+  function svg(name, attributes) {
+    var node = document.createElementNS(SVG_NS, name);
+    Object.keys(attributes).forEach(function (key) {
+      node.setAttribute(key, String(attributes[key]));
+    });
+    return node;
+  }
+
+  function drawHistory(target, series, today) {
+    var words = SERIES_TEXT[series];
+    var picked = seriesDays(series);
+    var days = picked.days;
+    while (target.firstChild) target.removeChild(target.firstChild);
+    if (!days.length) {
+      var empty = document.createElement("span");
+      empty.className = "visitor-history__empty";
+      empty.textContent = series === "visitors" && dailyTotals.visitors === null
+        ? "Unique visitors are not counted here."
+        : "No daily figures yet: history starts with the next visit.";
+      target.appendChild(empty);
+      return;
+    }
+    var lastDay = days[days.length - 1].day;
+    var windowStart = utcDay(dayMs(lastDay) - (HISTORY_SLOTS - 1) * DAY_MS);
+    // History that began inside the window is said, not drawn as a row of zeros.
+    var startsInside = picked.since > windowStart;
+    var withYear = lastDay.slice(0, 4) !== days[0].day.slice(0, 4);
+    var max = 0;
+    days.forEach(function (d) { max = Math.max(max, d[series]); });
+
+    var figures = days.map(function (d, i) {
+      var name = i === days.length - 1 && d.day === today ? "today" : formatDay(d.day, target, withYear);
+      return name + " " + format(d[series], target);
+    });
+    var since = formatDay(picked.since, target, picked.since.slice(0, 4) !== today.slice(0, 4));
+    var label = (startsInside
+      ? words[0] + " per day since history started on " + since
+      : words[0] + " over the last " + days.length + " days") + ": " + figures.join(", ") + ".";
+
+    var chart = svg("svg", {
+      "class": "visitor-history__chart",
+      viewBox: "0 0 " + CHART_WIDTH + " " + CHART_HEIGHT,
+      preserveAspectRatio: "none",
+      width: "100%",
+      role: "img",
+      "aria-label": label,
+      focusable: "false"
+    });
+    chart.style.display = "block";  // CSSOM, which a strict style-src allows (a style attribute it does not)
+    chart.style.overflow = "visible";
+    var offset = HISTORY_SLOTS - days.length;
+    if (offset > 0) {
+      // The days before history began: a faint dotted line, so they read as unknown rather than as zeros.
+      chart.appendChild(svg("line", {
+        "class": "visitor-history__before",
+        x1: 0, x2: offset * 10, y1: CHART_HEIGHT - 0.5, y2: CHART_HEIGHT - 0.5,
+        stroke: "currentColor", "stroke-opacity": 0.35, "stroke-dasharray": "2 4", "vector-effect": "non-scaling-stroke"
+      }));
+    }
+    chart.appendChild(svg("line", {
+      "class": "visitor-history__baseline",
+      x1: offset * 10, x2: CHART_WIDTH, y1: CHART_HEIGHT - 0.5, y2: CHART_HEIGHT - 0.5,
+      stroke: "currentColor", "stroke-opacity": 0.35, "vector-effect": "non-scaling-stroke"
+    }));
+    days.forEach(function (d, i) {
+      var value = d[series];
+      var height = value > 0 ? Math.max(1, value / max * BAR_ROOM) : 0;
+      var isToday = i === days.length - 1;
+      var bar = svg("rect", {
+        "class": "visitor-history__bar" + (isToday ? " visitor-history__bar--today" : ""),
+        x: (offset + i) * 10 + 1.5, y: CHART_HEIGHT - height, width: 7, height: height,
+        fill: "currentColor", "fill-opacity": isToday ? 1 : 0.65,
+        "data-day": d.day, "data-value": value
+      });
+      var tip = svg("title", {});
+      tip.textContent = formatDay(d.day, target, withYear) + ": " + format(value, target) + " " +
+        (value === 1 ? words[2] : words[1]);
+      bar.appendChild(tip);
+      chart.appendChild(bar);
+    });
+    target.appendChild(chart);
+    if (startsInside) {
+      var note = document.createElement("span");
+      note.className = "visitor-history__note";
+      note.setAttribute("aria-hidden", "true");  // the chart's label says it already
+      note.textContent = "history starts " + since;
+      target.appendChild(note);
+    }
+  }
+
   // ---- messages --------------------------------------------------------------------------------
 
   function isCount(value) {
@@ -227,9 +525,10 @@
       live = message.live;
       changed = true;
     }
+    if (takeDaily(message)) changed = true;
     if (!changed) return;
     render();
-    emit("visitorcounter:update", { visits: visits, live: live });
+    emit("visitorcounter:update", { visits: visits, live: live, visitors: visitors });
   }
 
   // ---- diagnostics -----------------------------------------------------------------------------
@@ -330,6 +629,7 @@
       handshakeSucceeded();
       ws.send(JSON.stringify({ action: "sync" }));
       startKeepAlive(ws);
+      askForHistory(ws);
       setStatus("live");
       // Only a connection that stays up resets the backoff; one that drops at once keeps growing it.
       clearTimeout(stableTimer);
@@ -466,12 +766,13 @@
     visitId: visitId,
     connect: connect,
     disconnect: disconnect,
-    /** Overrides endpoint, backoffBaseMs, backoffMaxMs, stableMs, hiddenGraceMs, keepAliveMs or random. */
+    /** Overrides endpoint, backoffBaseMs, backoffMaxMs, stableMs, hiddenGraceMs, keepAliveMs, random or now (ms clock). */
     configure: function (options) {
       Object.keys(options || {}).forEach(function (key) {
         var value = options[key];
         if (key === "endpoint") config.endpoint = value ? String(value) : null;
         else if (key === "random") config.random = typeof value === "function" ? value : Math.random;
+        else if (key === "now") config.now = typeof value === "function" ? value : Date.now;
         else if (key in config) config[key] = readNumber(value, config[key]);
       });
       // A new keep-alive period applies to the open connection at once.
@@ -489,6 +790,8 @@
         visitId: visitId,
         visits: visits,
         live: live,
+        visitors: visitors,
+        history: daily ? { since: daily.since, days: daily.days.map(function (d) { return Object.assign({}, d); }) } : null,
         attempt: attempt,
         connected: !!socket && socket.readyState === 1,
         paused: paused,

@@ -97,6 +97,9 @@ struct LocalFaultsTests {
         let ping = try #require(TablesConfiguration.defaults.route("ping"))
         #expect(ping.isMock && ping.hasResponse && ping.mockResponse == #"{"pong": true}"#)
         #expect(TablesConfiguration.defaults.route("sync")?.isMock == false)
+        // The page's history request goes to the function and its answer back to the page, as sync's does.
+        let history = try #require(TablesConfiguration.defaults.route("history"))
+        #expect(!history.isMock && history.hasResponse)
         // A tables file from before the route had an integration type reads as a proxy route.
         let old = try JSONDecoder().decode(TablesConfiguration.Route.self, from: Data(#"{"routeKey":"sync","hasResponse":true}"#.utf8))
         #expect(!old.isMock && old.mockResponse == nil)

@@ -1,5 +1,5 @@
 // swift-tools-version: 6.2
-// Hummingbird's WebSocket package needs tools 6.2 (DESIGN §6). The Lambda products never depend on it.
+// Hummingbird's WebSocket package needs tools 6.2 (docs/design.md §6). The Lambda products never depend on it.
 import PackageDescription
 
 /// `VC_CORE_ONLY=1 swift test` leaves out the Hummingbird-based local stack and the tests that need it,

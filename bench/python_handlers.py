@@ -20,7 +20,7 @@ if os.environ.get("WEBSOCKET_API_ENDPOINT"):
 
 
 def connect(event, context):
-    """$connect: the connection, the visit marker and the count in one transaction (DESIGN §5)."""
+    """$connect: the connection, the visit marker and the count in one transaction (docs/design.md §5)."""
     ctx = event["requestContext"]
     now_ms = int(time.time() * 1000)
     visit = (event.get("queryStringParameters") or {}).get("visit")

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that Lambda bootstraps built here (Debian/Ubuntu) will load on Amazon Linux 2023 (DESIGN §6):
+# Checks that Lambda bootstraps built here (Debian/Ubuntu) will load on Amazon Linux 2023 (docs/design.md §6):
 #
 #   scripts/bootstrap_check.sh <binary>...
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds one Lambda function as a custom-runtime `bootstrap` (DESIGN §6) and copies it to a directory.
+# Builds one Lambda function as a custom-runtime `bootstrap` (docs/design.md §6) and copies it to a directory.
 #
 #   scripts/build_bootstrap.sh <Product> <ArtifactsDir>
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs moto's server on loopback the way this project needs it (DESIGN §7).
+"""Runs moto's server on loopback the way this project needs it (docs/design.md §7).
 
 - One request at a time: moto's DynamoDB backend is not thread-safe and loses concurrent updates;
   real DynamoDB is atomic per request, so exact-count tests and `make dev` need the lock.

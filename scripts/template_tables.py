@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Prints, as JSON, what the local gateway needs from template.yaml, so the local stack and the
-deployed one never drift (DESIGN §7):
+deployed one never drift (docs/design.md §7):
 
   {"tables": [{"name", "envVar", "logicalId", "keySchema", "attributeDefinitions", "streamViewType", "ttlAttribute"}],
    "stream": {"table", "batchSize", "maximumBatchingWindowInSeconds", "maximumRetryAttempts", "filters": [pattern, ...]},
@@ -18,7 +18,7 @@ import sys
 
 from samtranslator.yaml_helper import yaml_parse
 
-# DESIGN §2: the environment variables that carry table names, and their defaults.
+# docs/design.md §2: the environment variables that carry table names, and their defaults.
 TABLE_DEFAULTS = {"VISITOR_COUNT_TABLE": "VisitorCount", "CONNECTIONS_TABLE": "ConnectionIDs"}
 # Lambda's defaults for a DynamoDB event source mapping. Lambda retries a failing batch until the
 # records expire (-1); locally that would stall the stream forever, so the local default is small.

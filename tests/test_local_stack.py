@@ -1,4 +1,4 @@
-"""End to end over the local stack (DESIGN §7) with real WebSocket clients: moto, the LocalGateway,
+"""End to end over the local stack (docs/design.md §7) with real WebSocket clients: moto, the LocalGateway,
 and the real DBUpdater and DBStreamProcessor binaries behind it."""
 import asyncio
 import json

@@ -37,7 +37,7 @@ def moto():
 
 @pytest.fixture()
 def table(moto):
-    """A fresh VisitorCount table (DESIGN §3) for each test."""
+    """A fresh VisitorCount table (docs/design.md §3) for each test."""
     client = boto3.client("dynamodb", endpoint_url=moto["endpoint"], region_name=moto["region"],
                           aws_access_key_id="testing", aws_secret_access_key="testing")
     client.create_table(

@@ -150,7 +150,7 @@ def test_check_refuses_files_that_are_not_binaries_and_needs_arguments(tmp_path)
     assert subprocess.run([str(CHECK)], capture_output=True, timeout=60).returncode == 2
 
 
-# ---------------------------------------------------------------- WebSocket API (DESIGN §4)
+# ---------------------------------------------------------------- WebSocket API (docs/design.md §4)
 
 def test_websocket_api_routes_on_the_action_field(template):
     (api,) = resources_of_type(template, "AWS::ApiGatewayV2::Api").values()
@@ -262,7 +262,7 @@ def test_stage_auto_deploys_throttles_and_logs_access(template):
     assert template["Resources"][log_group]["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}
     log_format = json.loads(props["AccessLogSettings"]["Format"])
     assert "$context.requestId" in log_format.values()
-    assert not any("sourceIp" in v or "userAgent" in v for v in log_format.values())  # DESIGN §3: no IPs
+    assert not any("sourceIp" in v or "userAgent" in v for v in log_format.values())  # docs/design.md §3: no IPs
     # Every route exists before the first automatic deployment.
     assert set(resources_of_type(template, "AWS::ApiGatewayV2::Route")) <= set(stage["DependsOn"])
 
@@ -275,7 +275,7 @@ def test_only_this_api_stage_may_invoke_dbupdater(template):
     assert props["SourceArn"]["Fn::Sub"].endswith(":${WebSocketApi}/${StageName}/*")
 
 
-# ---------------------------------------------------------------- tables (DESIGN §3)
+# ---------------------------------------------------------------- tables (docs/design.md §3)
 
 def test_visitor_count_table(template):
     props = template["Resources"]["VisitorCountTable"]["Properties"]
@@ -296,7 +296,7 @@ def test_connections_table(template):
     assert props["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
 
 
-# ---------------------------------------------------------------- functions (DESIGN §2, §6)
+# ---------------------------------------------------------------- functions (docs/design.md §2, §6)
 
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_functions_are_custom_runtime_bootstraps_built_by_make(template, function):

@@ -48,7 +48,7 @@
  * but "history starts <date>". A deployment without the route answers an error frame the page ignores:
  * the history element then stays as the page made it (hidden, if it was).
  *
- * Wire format (DESIGN §4): connect to `<endpoint>?visit=<visitId>`, the visit id made once per page
+ * Wire format (docs/design.md §4): connect to `<endpoint>?visit=<visitId>`, the visit id made once per page
  * load and reused on every reconnect (so a reconnect is not counted as a new visit); after open send
  * {"action":"sync"}; every message is JSON {"visits": N} plus "live": M when live viewers are on.
  * Keep-alive: API Gateway closes a connection after 10 minutes without a message; the `ping` route is

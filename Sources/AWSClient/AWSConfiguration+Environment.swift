@@ -6,7 +6,7 @@ import Foundation
 import SigV4
 
 extension AWSConfiguration {
-    /// Names of the environment variables read here (DESIGN §2; the AWS SDKs' conventions).
+    /// Names of the environment variables read here (docs/design.md §2; the AWS SDKs' conventions).
     public enum Variable {
         /// Region for signing and default endpoints.
         public static let region = "AWS_REGION"

@@ -5,7 +5,7 @@ import Foundation
 #endif
 import SigV4
 
-/// Region, credentials and DynamoDB endpoint a function talks to (DESIGN §2).
+/// Region, credentials and DynamoDB endpoint a function talks to (docs/design.md §2).
 public struct AWSConfiguration: Sendable {
     /// Region used for signing and for the default endpoints, e.g. `eu-west-1`.
     public var region: String

@@ -8,7 +8,7 @@ import SigV4
 
 extension ManagementAPIClient {
     /// Posts `data` to every connection, at most `concurrency` requests in flight over reused keep-alive
-    /// connections (DESIGN §5 DBStreamProcessor).
+    /// connections (docs/design.md §5 DBStreamProcessor).
     ///
     /// 2xx → sent; 410 → gone; retryable failures (429, 5xx, throttling, transient transport errors) are
     /// retried with exponential backoff and full jitter while attempts remain and the wait ends before

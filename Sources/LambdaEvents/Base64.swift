@@ -1,6 +1,6 @@
 /// Standard base64 (RFC 4648 §4, with padding) for `B`/`BS` attribute values and base64 WebSocket bodies.
 ///
-/// Written out here so that this module needs no Foundation at all (see DESIGN §6: binary size and cold start).
+/// Written out here so that this module needs no Foundation at all (see docs/design.md §6: binary size and cold start).
 enum Base64 {
     private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 

@@ -1,7 +1,7 @@
 import SigV4
 
 /// Region, credentials and DynamoDB endpoint of the local stack, read from the environment with the
-/// AWS SDKs' names (DESIGN §2). The gateway uses them for its own calls, for checking Management API
+/// AWS SDKs' names (docs/design.md §2). The gateway uses them for its own calls, for checking Management API
 /// signatures, and hands the same to the functions.
 struct AWSSettings: Sendable {
     var region: String

@@ -114,7 +114,7 @@ struct LocalGateway {
         return logger
     }
 
-    /// DESIGN §2: what each function sees (the Runtime API address is added per function).
+    /// docs/design.md §2: what each function sees (the Runtime API address is added per function).
     private func functionEnvironment() -> [String: String] {
         var env: [String: String] = [
             "AWS_REGION": settings.region,

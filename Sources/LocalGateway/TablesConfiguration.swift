@@ -49,7 +49,7 @@ struct TablesConfiguration: Sendable, Decodable {
     var stream: StreamMapping
     var routes: [Route]
 
-    /// The design defaults (DESIGN §3, §4, §6), used when no tables file is given.
+    /// The design defaults (docs/design.md §3, §4, §6), used when no tables file is given.
     static let defaults = TablesConfiguration(
         tables: [
             Table(

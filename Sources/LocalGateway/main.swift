@@ -1,6 +1,6 @@
 import Foundation
 
-// The local gateway (DESIGN §7): the page, the WebSocket API, the Management API, one Runtime API per
+// The local gateway (docs/design.md §7): the page, the WebSocket API, the Management API, one Runtime API per
 // function with the real binaries behind it, and the stream poller, on loopback.
 let options: GatewayOptions
 do {

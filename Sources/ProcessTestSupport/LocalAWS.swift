@@ -4,7 +4,7 @@ import LambdaEvents
 import SigV4
 import TestSupport
 
-/// moto with signature checking on, the two tables of DESIGN §3, and a client on the same session
+/// moto with signature checking on, the two tables of docs/design.md §3, and a client on the same session
 /// credentials the functions get (an STS session token, as Lambda hands out).
 open class LocalAWS: @unchecked Sendable {
     public let moto: MotoServer
@@ -34,7 +34,7 @@ open class LocalAWS: @unchecked Sendable {
         _ = try client.createTable(TableDefinition(name: connectionsTable, partitionKey: ("connectionId", .string)))
     }
 
-    /// DESIGN §2's environment for a function against this moto; `extra` adds or replaces variables.
+    /// docs/design.md §2's environment for a function against this moto; `extra` adds or replaces variables.
     open func environment(runtimeAPI: String, extra: [String: String] = [:]) -> [String: String] {
         var env = moto.environment(credentials)
         env["AWS_LAMBDA_RUNTIME_API"] = runtimeAPI

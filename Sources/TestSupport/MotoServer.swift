@@ -43,7 +43,7 @@ public final class MotoServer: @unchecked Sendable {
         sessionCredentials = info.session
     }
 
-    /// The environment a function would see against this server (DESIGN §2 names).
+    /// The environment a function would see against this server (docs/design.md §2 names).
     public func environment(_ credentials: Credentials? = nil) -> [String: String] {
         let creds = credentials ?? userCredentials
         var env = [

@@ -91,7 +91,7 @@ public struct NewConnection: Sendable, Equatable {
     }
 
     /// ConnectionIDs TTL: API Gateway never keeps a connection past 2 hours, so a lost `$disconnect`
-    /// cleans itself up 2 h 5 min after connecting (DESIGN §3).
+    /// cleans itself up 2 h 5 min after connecting (docs/design.md §3).
     public var expiresAt: Int64 { connectedAt / 1000 + 2 * 3600 + 5 * 60 }
 }
 

@@ -1,6 +1,6 @@
 import AWSClient
 
-/// The app settings both functions read once at start (DESIGN §2); AWS settings live in AWSConfiguration.
+/// The app settings both functions read once at start (docs/design.md §2); AWS settings live in AWSConfiguration.
 public struct FunctionConfiguration: Sendable, Equatable {
     /// `VISITOR_COUNT_TABLE`, default `VisitorCount`.
     public var visitorCountTable: String

@@ -7,7 +7,7 @@ import AWSClient
 
 /// Building the two handlers from the process environment, once at start (an init error otherwise).
 extension DBUpdaterHandler {
-    /// Reads DESIGN §2's variables and connects the DynamoDB store.
+    /// Reads docs/design.md §2's variables and connects the DynamoDB store.
     /// - Throws: a configuration error whose message names the variable at fault.
     public static func fromEnvironment(_ env: [String: String] = ProcessEnvironment.current()) throws -> DBUpdaterHandler {
         let configuration = try FunctionConfiguration.fromEnvironment(env)
@@ -21,7 +21,7 @@ extension DBUpdaterHandler {
 }
 
 extension StreamProcessorHandler {
-    /// Reads DESIGN §2's variables (`WEBSOCKET_API_ENDPOINT` is required) and connects the store and the Management API.
+    /// Reads docs/design.md §2's variables (`WEBSOCKET_API_ENDPOINT` is required) and connects the store and the Management API.
     /// - Throws: a configuration error whose message names the variable at fault.
     public static func fromEnvironment(_ env: [String: String] = ProcessEnvironment.current()) throws -> StreamProcessorHandler {
         let configuration = try FunctionConfiguration.fromEnvironment(env, requireEndpoint: true)

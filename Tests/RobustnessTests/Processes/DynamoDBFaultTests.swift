@@ -127,7 +127,7 @@ import TestSupport
         #expect(try await connect(WebSocketEvents.connectionId(6), visit: "visit-dddd") == 200)
         #expect(try aws.visits() == 4)
         // Without a visit id nothing ties a reconnect to the failed attempt: an applied-but-failed
-        // $connect and its reconnect count twice (DESIGN §5: no visit parameter → always counts).
+        // $connect and its reconnect count twice (docs/design.md §5: no visit parameter → always counts).
         try aws.proxy.script("TransactWriteItems", Array(repeating: "drop-after", count: everyAttempt))
         #expect(try await connect(WebSocketEvents.connectionId(7), visit: nil, deadline: .seconds(3)) == nil)
         try aws.proxy.reset()

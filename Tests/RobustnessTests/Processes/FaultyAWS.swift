@@ -5,7 +5,7 @@ import SigV4
 import ProcessTestSupport
 import TestSupport
 
-/// moto (signature checking on, STS session credentials) with the two tables of DESIGN §3, and the
+/// moto (signature checking on, STS session credentials) with the two tables of docs/design.md §3, and the
 /// fault proxy in front of it: the functions talk to the proxy, the test reads the truth from moto.
 final class FaultyAWS: LocalAWS, @unchecked Sendable {
     let proxy: FaultProxy
@@ -17,7 +17,7 @@ final class FaultyAWS: LocalAWS, @unchecked Sendable {
         try super.init(moto: moto)
     }
 
-    /// A function's environment (DESIGN §2), its DynamoDB endpoint being the proxy.
+    /// A function's environment (docs/design.md §2), its DynamoDB endpoint being the proxy.
     override func environment(runtimeAPI: String, extra: [String: String] = [:]) -> [String: String] {
         super.environment(runtimeAPI: runtimeAPI, extra: ["AWS_ENDPOINT_URL_DYNAMODB": proxy.endpoint, "LOG_LEVEL": "info"])
             .merging(extra) { $1 }

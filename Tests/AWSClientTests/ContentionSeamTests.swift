@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import LambdaEvents
 import Testing
+import TestSupport
 
 /// What a spike needs from the client: retries until the deadline, a transaction whose actions change
 /// between attempts, the total read in one call, and failures grouped by kind.
@@ -49,7 +50,7 @@ import Testing
     }
 
     @Test func aReservedPolicyDrawsItsWaitFromTheTimeLeft() {
-        var generator = SeededGenerator(state: 3)
+        var generator = SplitMix64(seed: 3)
         let policy = RetryPolicy.untilDeadline(baseDelay: .seconds(1), maxDelay: .seconds(4), attemptReserve: .milliseconds(300))
         let now = ContinuousClock.now
         let deadline = now.advanced(by: .seconds(1))

@@ -1,18 +1,7 @@
 import AWSClient
 import CurlHTTP
 import Testing
-
-/// A deterministic generator for jitter tests (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 @Suite struct RetryabilityTests {
     static let table: [(status: Int?, awsCode: String?, retryable: Bool)] = [
@@ -83,7 +72,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func fullJitterStaysInRangeAndSpreads() {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         for attempt in 1...6 {
             let cap = policy.ceiling(attempt: attempt)
             let delays = (0..<400).map { _ in policy.delay(attempt: attempt, using: &generator) }
@@ -97,7 +86,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func attemptsAreBounded() {
-        var generator = SeededGenerator(state: 1)
+        var generator = SplitMix64(seed: 1)
         let now = ContinuousClock.now
         for attempt in 1..<6 {
             #expect(policy.delayBeforeRetry(after: attempt, now: now, deadline: nil, using: &generator) != nil)
@@ -107,7 +96,7 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 
     @Test func neverWaitsPastTheDeadline() {
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         let now = ContinuousClock.now
         // With 50 ms left and waits up to 100 ms, every granted wait ends before the deadline.
         let deadline = now.advanced(by: .milliseconds(50))

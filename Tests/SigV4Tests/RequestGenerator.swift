@@ -1,18 +1,6 @@
 import Foundation
 import SigV4
-
-/// SplitMix64: a tiny seeded generator, so the cross-check signs the same requests on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 /// One generated request: what goes to botocore (JSON) and to our signer.
 struct GeneratedRequest: Encodable {
@@ -54,11 +42,11 @@ enum RequestGenerator {
     static let edgeTimestamps: [Int64] = [0, 951_782_400, 951_868_799, 1_709_251_199, 1_735_689_599, 4_107_542_399]
 
     static func make(count: Int, seed: UInt64) -> [GeneratedRequest] {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         return (0..<count).map { index in make(index: index, rng: &rng) }
     }
 
-    private static func make(index: Int, rng: inout SeededGenerator) -> GeneratedRequest {
+    private static func make(index: Int, rng: inout SplitMix64) -> GeneratedRequest {
         let region = regions.randomElement(using: &rng)!
         let service = Bool.random(using: &rng) ? "dynamodb" : "execute-api"
         let authority = [
@@ -117,7 +105,7 @@ enum RequestGenerator {
         return text.utf8.map { allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
     }
 
-    private static func randomCase(_ name: String, _ rng: inout SeededGenerator) -> String {
+    private static func randomCase(_ name: String, _ rng: inout SplitMix64) -> String {
         String(name.map { Bool.random(using: &rng) ? Character($0.uppercased()) : Character($0.lowercased()) })
     }
 }

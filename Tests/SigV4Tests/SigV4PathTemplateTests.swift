@@ -1,6 +1,7 @@
 import Foundation
 @testable import SigV4
 import Testing
+import TestSupport
 
 /// `SigV4PathTemplate` must sign exactly as `SigV4Signer.sign(_:date:)` does for the full request.
 @Suite struct SigV4PathTemplateTests {
@@ -21,7 +22,7 @@ import Testing
     }
 
     @Test func signsEveryGeneratedRequestAsTheSignerDoes() throws {
-        var random = SeededGenerator(seed: 20261129)
+        var random = SplitMix64(seed: 20261129)
         let bases = [
             "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/%40connections/",
             "http://127.0.0.1:4510/local/%40connections/",

@@ -237,6 +237,8 @@ def test_the_demo_pages_sparkline_draws_the_tables_figures_and_follows_visits():
             assert_bars_match(visitors_chart, days, table_figures(moto, days, "visitors"))
             assert visitors_chart["bars"][-1]["value"] >= 1  # A at least was a new visitor today
             counter = moto.dynamodb().get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}}, ConsistentRead=True)
+            # A and B are one visitor (same address, browser and site): counted once today.
+            assert int(counter["Item"]["visitors"]["N"]) == 200 + sum(visitor_figures) + 1, counter
             shown = a.find_element(By.CSS_SELECTOR, "[data-unique-visitors-count]")
             wait_until(lambda: shown.text.replace(",", "") == counter["Item"]["visitors"]["N"], 10,
                        message=f"A to show the table's {counter['Item']['visitors']['N']} visitors, not {shown.text}")

@@ -54,11 +54,11 @@ import TestSupport
         #expect(allNewest)
         let perId = Dictionary(grouping: requests, by: \.connectionId).mapValues(\.count)
         let special = Set(gone + throttled + broken + [young])
-        let healthyOnce = ids.filter { !special.contains($0) }.allSatisfy { perId[$0] == 1 }
+        let healthy = ids.filter { !special.contains($0) }
         // At least the 429 and the delivery (a slow answer under load may add a timed-out attempt).
         let throttledTwice = throttled.allSatisfy { (perId[$0] ?? 0) >= 2 }
         let brokenTried = broken.allSatisfy { (perId[$0] ?? 0) >= 1 }
-        #expect(healthyOnce, "every healthy connection gets exactly one message")
+        #expect(healthy.allSatisfy { (perId[$0] ?? 0) >= 1 }, "every healthy connection gets the message")
         #expect(throttledTwice, "a 429 is retried, then delivered")
         #expect(brokenTried)
 
@@ -76,6 +76,21 @@ import TestSupport
         #expect(summary["gone"] as? Int == gone.count + 1)
         #expect(summary["failed"] as? Int == broken.count)
         #expect((summary["retries"] as? Int ?? 0) >= throttled.count)
+        // Exactly one message per connection, but for one case: an attempt that timed out (its answer took
+        // longer than the attempt timeout on a loaded machine) has an unknown outcome and is sent again,
+        // as it must be (a lost count is worse than the same count twice, which the page ignores). So every
+        // second request to a healthy connection, and every third to a throttled one, must be a retry the
+        // function counted beyond the scripted ones (the 429s and the broken connections' 500s).
+        let retries = summary["retries"] as? Int ?? 0
+        let scriptedRetries = throttled.count + broken.reduce(0) { $0 + max(0, (perId[$1] ?? 0) - 1) }
+        let repeats = healthy.reduce(0) { $0 + max(0, (perId[$1] ?? 0) - 1) }
+            + throttled.reduce(0) { $0 + max(0, (perId[$1] ?? 0) - 2) }
+        let offenders = healthy.filter { perId[$0] != 1 }.prefix(5).map { id in
+            "\(id): \(requests.filter { $0.connectionId == id }.map { "\($0.status)" })"
+        }
+        #expect(repeats <= retries - scriptedRetries,
+                "a connection got the message again without a retry of the function's: \(offenders), retries \(retries)")
+        if repeats > 0 { print("broadcast repeats after timed-out attempts: \(repeats) \(offenders)") }
 
         // Figures for the record (not asserted): time and the function's peak RSS.
         let status = (try? String(contentsOfFile: "/proc/\(fleet.processes[0].process.processIdentifier)/status", encoding: .utf8)) ?? ""

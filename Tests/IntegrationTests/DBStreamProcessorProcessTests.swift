@@ -76,11 +76,12 @@ import TestSupport
         #expect(summary["gone"] as? Int == gone.count + 1)
         #expect(summary["failed"] as? Int == broken.count)
         #expect((summary["retries"] as? Int ?? 0) >= throttled.count)
-        // Exactly one message per connection, but for one case: an attempt that timed out (its answer took
-        // longer than the attempt timeout on a loaded machine) has an unknown outcome and is sent again,
-        // as it must be (a lost count is worse than the same count twice, which the page ignores). So every
-        // second request to a healthy connection, and every third to a throttled one, must be a retry the
-        // function counted beyond the scripted ones (the 429s and the broken connections' 500s).
+        // Exactly one message per healthy connection is the design. KNOWN BUG, open: in about one run in
+        // four (even on an idle machine) a few healthy connections get the message twice (seen: five, each
+        // answered 200 twice) while broken connections are being retried until the deadline. The cause is
+        // not found yet (the scheduler's retry queues and curl's resend of a request on a reused connection
+        // are the suspects). Until it is, this asserts the weaker property that every repeat is matched by
+        // a retry the function counted beyond the scripted ones, and prints the repeats so they are seen.
         let retries = summary["retries"] as? Int ?? 0
         let scriptedRetries = throttled.count + broken.reduce(0) { $0 + max(0, (perId[$1] ?? 0) - 1) }
         let repeats = healthy.reduce(0) { $0 + max(0, (perId[$1] ?? 0) - 1) }
@@ -90,7 +91,7 @@ import TestSupport
         }
         #expect(repeats <= retries - scriptedRetries,
                 "a connection got the message again without a retry of the function's: \(offenders), retries \(retries)")
-        if repeats > 0 { print("broadcast repeats after timed-out attempts: \(repeats) \(offenders)") }
+        if repeats > 0 { print("broadcast repeats (known bug, see above): \(repeats) \(offenders)") }
 
         // Figures for the record (not asserted): time and the function's peak RSS.
         let status = (try? String(contentsOfFile: "/proc/\(fleet.processes[0].process.processIdentifier)/status", encoding: .utf8)) ?? ""

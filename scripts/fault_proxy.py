@@ -314,6 +314,11 @@ def main():
     args = parser.parse_args()
     upstream = urlsplit(args.upstream) if args.upstream else None
     state = State(max(0, args.contention_ms), [name for name in args.key_attributes.split(",") if name])
+    # socketserver listens with a backlog of 5: a broadcast opens 64 connections at once, and the kernel
+    # drops the handshakes past the backlog, so a request could sit unread for seconds, time out in the
+    # client and then still be handled (the "message delivered twice" of the fan-out test). API Gateway
+    # accepts them all at once; so does this server.
+    ThreadingHTTPServer.request_queue_size = 1024
     server = ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(state, upstream))
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -55,11 +55,13 @@ import TestSupport
         let perId = Dictionary(grouping: requests, by: \.connectionId).mapValues(\.count)
         let special = Set(gone + throttled + broken + [young])
         let healthy = ids.filter { !special.contains($0) }
-        // At least the 429 and the delivery (a slow answer under load may add a timed-out attempt).
-        let throttledTwice = throttled.allSatisfy { (perId[$0] ?? 0) >= 2 }
+        // Exactly one message per connection: nothing here times out (the fixture server accepts every
+        // connection at once, as API Gateway does; with socketserver's backlog of 5 it once did not, and a
+        // request that waited in the kernel past the 5 s attempt timeout was delivered late and sent again).
+        let repeated = healthy.filter { perId[$0] != 1 } + throttled.filter { perId[$0] != 2 }
+        let described = repeated.prefix(5).map { id in "\(id): \(requests.filter { $0.connectionId == id }.map(\.status))" }
         let brokenTried = broken.allSatisfy { (perId[$0] ?? 0) >= 1 }
-        #expect(healthy.allSatisfy { (perId[$0] ?? 0) >= 1 }, "every healthy connection gets the message")
-        #expect(throttledTwice, "a 429 is retried, then delivered")
+        #expect(repeated.isEmpty, "every healthy connection gets the message once, a throttled one after its 429: \(described)")
         #expect(brokenTried)
 
         let remaining = try aws.connectionIds()
@@ -75,23 +77,9 @@ import TestSupport
         #expect(summary["sent"] as? Int == Self.connections - gone.count - broken.count)
         #expect(summary["gone"] as? Int == gone.count + 1)
         #expect(summary["failed"] as? Int == broken.count)
-        #expect((summary["retries"] as? Int ?? 0) >= throttled.count)
-        // Exactly one message per healthy connection is the design. KNOWN BUG, open: in about one run in
-        // four (even on an idle machine) a few healthy connections get the message twice (seen: five, each
-        // answered 200 twice) while broken connections are being retried until the deadline. The cause is
-        // not found yet (the scheduler's retry queues and curl's resend of a request on a reused connection
-        // are the suspects). Until it is, this asserts the weaker property that every repeat is matched by
-        // a retry the function counted beyond the scripted ones, and prints the repeats so they are seen.
-        let retries = summary["retries"] as? Int ?? 0
-        let scriptedRetries = throttled.count + broken.reduce(0) { $0 + max(0, (perId[$1] ?? 0) - 1) }
-        let repeats = healthy.reduce(0) { $0 + max(0, (perId[$1] ?? 0) - 1) }
-            + throttled.reduce(0) { $0 + max(0, (perId[$1] ?? 0) - 2) }
-        let offenders = healthy.filter { perId[$0] != 1 }.prefix(5).map { id in
-            "\(id): \(requests.filter { $0.connectionId == id }.map { "\($0.status)" })"
-        }
-        #expect(repeats <= retries - scriptedRetries,
-                "a connection got the message again without a retry of the function's: \(offenders), retries \(retries)")
-        if repeats > 0 { print("broadcast repeats (known bug, see above): \(repeats) \(offenders)") }
+        // The retries are the scripted ones: one per throttled connection, the rest the broken ones'.
+        let brokenRetries = broken.reduce(0) { $0 + (perId[$1] ?? 0) - 1 }
+        #expect(summary["retries"] as? Int == throttled.count + brokenRetries)
 
         // Figures for the record (not asserted): time and the function's peak RSS.
         let status = (try? String(contentsOfFile: "/proc/\(fleet.processes[0].process.processIdentifier)/status", encoding: .utf8)) ?? ""

@@ -8,11 +8,11 @@ import Testing
 /// The events the gateway builds decode as the functions' own event type, with the fields API
 /// Gateway would fill in (pure tier: no sockets).
 struct WebSocketEventTests {
-    let info: ConnectionInfo = {
+    let info: GatewayConnection = {
         var request = HTTPRequest(method: .get, scheme: nil, authority: "127.0.0.1:8080", path: "/local?visit=a%2Bb&x=1&x=2")
         request.headerFields[.origin] = "http://127.0.0.1:8080"
         request.headerFields[.userAgent] = "test-agent"
-        return ConnectionInfo(
+        return GatewayConnection(
             id: "L0SM9cOFvHcCIhw=", request: request, sourceIp: "127.0.0.1", now: Date(timeIntervalSince1970: 1_732_871_415.231))
     }()
 
@@ -65,11 +65,11 @@ struct WebSocketEventTests {
 
     @Test func connectionIDsLookLikeAPIGateways() {
         for _ in 0..<200 {
-            let id = ConnectionID.make()
+            let id = ConnectionIDGenerator.make()
             #expect(id.count == 16)
             #expect(id.hasSuffix("="))
             #expect(!id.contains("/") && !id.contains("+"))
         }
-        #expect(Set((0..<200).map { _ in ConnectionID.make() }).count == 200)
+        #expect(Set((0..<200).map { _ in ConnectionIDGenerator.make() }).count == 200)
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 /// `=` (for example `L0SM9cOFvHcCIhw=`). Clients and functions treat them as opaque strings, but the
 /// `=` (and the odd `+` or `/`) must be percent-encoded in Management API paths, which is exactly
 /// what the local stack should exercise.
-enum ConnectionID {
+enum ConnectionIDGenerator {
     /// A fresh id from the system's CSPRNG.
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()

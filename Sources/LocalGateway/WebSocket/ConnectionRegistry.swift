@@ -8,7 +8,7 @@ import Synchronization
 final class ConnectionRegistry: Sendable {
     /// One open connection.
     struct Entry: Sendable {
-        var info: ConnectionInfo
+        var info: GatewayConnection
         var outbound: WebSocketOutboundWriter
         /// Epoch milliseconds of the last frame received or sent.
         var lastActiveAt: Int64
@@ -23,7 +23,7 @@ final class ConnectionRegistry: Sendable {
     init() {}
 
     /// Adds an open connection; `disconnectFinished()` must follow once its `$disconnect` has run.
-    func add(_ info: ConnectionInfo, outbound: WebSocketOutboundWriter) {
+    func add(_ info: GatewayConnection, outbound: WebSocketOutboundWriter) {
         awaitingDisconnect.withLock { $0 += 1 }
         entries.withLock { $0[info.id] = Entry(info: info, outbound: outbound, lastActiveAt: info.connectedAt) }
     }

@@ -45,7 +45,7 @@ struct WebSocketGateway: Sendable {
             return .dontUpgrade
         }
         let sourceIp = channel.remoteAddress?.ipAddress ?? "127.0.0.1"
-        let info = ConnectionInfo(id: ConnectionID.make(), request: request, sourceIp: sourceIp, now: Date())
+        let info = GatewayConnection(id: ConnectionIDGenerator.make(), request: request, sourceIp: sourceIp, now: Date())
         if routes.route("$connect") != nil {
             let event = WebSocketEvent.connect(info, stage: stage, now: Date())
             let outcome = await function.invoke(event.encoded(), detail: "$connect")
@@ -86,7 +86,7 @@ struct WebSocketGateway: Sendable {
     }
 
     /// Removes the connection and sends `$disconnect` with the close code and reason.
-    private func disconnect(_ info: ConnectionInfo, observer: CloseFrameObserver) async {
+    private func disconnect(_ info: GatewayConnection, observer: CloseFrameObserver) async {
         defer { registry.disconnectFinished() }
         let entry = registry.remove(info.id)
         let (code, reason) = observer.closeStatus(closedByServer: entry?.closedByServer ?? false)

@@ -47,8 +47,8 @@ struct WebSocketEvent: Encodable, Sendable {
 
 extension WebSocketEvent.RequestContext {
     /// A context for `connection` at `now`; the route and event type decide the rest.
-    init(routeKey: String, eventType: String, connection: ConnectionInfo, stage: String, now: Date) {
-        let requestId = ConnectionID.makeRequestID()
+    init(routeKey: String, eventType: String, connection: GatewayConnection, stage: String, now: Date) {
+        let requestId = ConnectionIDGenerator.makeRequestID()
         self.init(
             routeKey: routeKey, eventType: eventType, messageId: nil, extendedRequestId: requestId,
             requestTime: Self.requestTime(now), disconnectStatusCode: nil, disconnectReason: nil, stage: stage,
@@ -72,7 +72,7 @@ extension WebSocketEvent.RequestContext {
 
 extension WebSocketEvent {
     /// The `$connect` event: the client's real handshake headers and query parameters.
-    static func connect(_ connection: ConnectionInfo, stage: String, now: Date) -> WebSocketEvent {
+    static func connect(_ connection: GatewayConnection, stage: String, now: Date) -> WebSocketEvent {
         WebSocketEvent(
             headers: connection.headers.mapValues { $0.joined(separator: ",") },
             multiValueHeaders: connection.headers,
@@ -85,11 +85,11 @@ extension WebSocketEvent {
 
     /// A message event for `routeKey` carrying the frame's text (or base64 of a binary frame).
     static func message(
-        _ connection: ConnectionInfo, routeKey: String, body: String, isBase64Encoded: Bool, stage: String, now: Date
+        _ connection: GatewayConnection, routeKey: String, body: String, isBase64Encoded: Bool, stage: String, now: Date
     ) -> WebSocketEvent {
         var context = RequestContext(
             routeKey: routeKey, eventType: "MESSAGE", connection: connection, stage: stage, now: now)
-        context.messageId = ConnectionID.makeRequestID()
+        context.messageId = ConnectionIDGenerator.makeRequestID()
         return WebSocketEvent(
             headers: nil, multiValueHeaders: nil, queryStringParameters: nil, multiValueQueryStringParameters: nil,
             requestContext: context, body: body, isBase64Encoded: isBase64Encoded)
@@ -97,7 +97,7 @@ extension WebSocketEvent {
 
     /// The `$disconnect` event, with the close code and reason as API Gateway reports them.
     static func disconnect(
-        _ connection: ConnectionInfo, statusCode: Int, reason: String, stage: String, now: Date
+        _ connection: GatewayConnection, statusCode: Int, reason: String, stage: String, now: Date
     ) -> WebSocketEvent {
         var context = RequestContext(
             routeKey: "$disconnect", eventType: "DISCONNECT", connection: connection, stage: stage, now: now)

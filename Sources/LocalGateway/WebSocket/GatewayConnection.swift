@@ -3,7 +3,7 @@ import HTTPTypes
 
 /// What the gateway knows about one WebSocket connection from its handshake: enough to build every
 /// event of its life and to answer the Management API's GET.
-struct ConnectionInfo: Sendable {
+struct GatewayConnection: Sendable {
     var id: String
     /// Epoch milliseconds of the handshake.
     var connectedAt: Int64

@@ -5,7 +5,7 @@ import NIOCore
 extension WebSocketGateway {
     /// Routes one message by its `action` (RouteSelectionExpression `$request.body.action`) and
     /// sends the route's response body back when the route has a route response.
-    func handle(_ message: WebSocketMessage, from info: ConnectionInfo, outbound: WebSocketOutboundWriter) async throws {
+    func handle(_ message: WebSocketMessage, from info: GatewayConnection, outbound: WebSocketOutboundWriter) async throws {
         let body: String
         let isBase64Encoded: Bool
         switch message {
@@ -16,7 +16,7 @@ extension WebSocketGateway {
             body = Data(buffer.readableBytesView).base64EncodedString()
             isBase64Encoded = true
         }
-        let requestId = ConnectionID.makeRequestID()
+        let requestId = ConnectionIDGenerator.makeRequestID()
         guard let routeKey = Self.routeKey(of: isBase64Encoded ? nil : body),
             !routeKey.hasPrefix("$"), let route = routes.route(routeKey)
         else {

@@ -15,7 +15,7 @@ extension WebSocketGateway {
 
     /// Answers a MOCK route: the integration response's template goes back when the route has a route
     /// response (a two-way route); nothing is invoked either way.
-    func answerMock(_ route: TablesConfiguration.Route, from info: ConnectionInfo, outbound: WebSocketOutboundWriter)
+    func answerMock(_ route: TablesConfiguration.Route, from info: GatewayConnection, outbound: WebSocketOutboundWriter)
         async throws
     {
         GatewayLog.line("mock \(route.routeKey) answered by the gateway (no function invoked)")

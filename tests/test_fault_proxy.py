@@ -14,9 +14,9 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
-from conftest import REPO_ROOT
+from vctools.paths import ROOT as REPO_ROOT
 
 WINDOW_MS = 4000
 TARGET = "DynamoDB_20120810."

@@ -8,17 +8,15 @@ import asyncio
 import json
 import secrets
 import statistics
-import sys
 import time
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from local_stack import ARTIFACTS, ROOT, running_stack, wait_until
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from soak import FD_SLACK, connection_count, processes, visits_in_table  # noqa: E402
+from vctools.load import FD_SLACK
+from vctools.local_stack import connection_count, processes, running_stack, visits_in_table, wait_until
+from vctools.paths import ARTIFACTS
 
 ALLOWED = "https://allowed.example"
 

@@ -13,13 +13,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from local_stack import ROOT, Gateway, Moto, bin_path, free_port, running_stack, tables_file, wait_until
+from vctools.local_stack import Gateway, Moto, bin_path, free_port, running_stack, tables_file, wait_until
+from vctools.paths import ROOT
 
 
 def connection_ids(moto):
@@ -90,7 +88,7 @@ def test_a_fraction_of_disconnects_dropped_from_a_seed():
         # The dropped ones are still in the table; the delivered ones are gone.
         wait_until(lambda: len(set(ids) & connection_ids(moto)) == report["dropped"], 30,
                    message=f"{report['dropped']} rows left behind")
-        assert f"fault: dropping 50.0% of $disconnects (seed 7)" in gateway.text()
+        assert "fault: dropping 50.0% of $disconnects (seed 7)" in gateway.text()
 
 
 # ---------------------------------------------------------------- TTL with a lag
@@ -129,21 +127,6 @@ def test_ttl_deletes_expired_rows_only_after_the_lag():
 
 # ---------------------------------------------------------------- account-wide Management API throttling
 
-def signed_post(gateway, moto, connection_id, body):
-    c = moto.credentials
-    url = f"{gateway.url}local/@connections/{urllib.parse.quote(connection_id, safe='')}"
-    request = AWSRequest(method="POST", url=url, data=body)
-    SigV4Auth(Credentials(c["accessKeyId"], c["secretAccessKey"], c["sessionToken"]), "execute-api",
-              moto.region).add_auth(request)
-    prepared = request.prepare()
-    http = urllib.request.Request(prepared.url, data=body, method="POST", headers=dict(prepared.headers))
-    try:
-        with urllib.request.urlopen(http, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
 def test_management_api_throttled_for_a_while_then_answers_again():
     with running_stack("gateway-faults-throttle", ["--fault-control"]) as (moto, gateway):
         async def scenario():
@@ -152,7 +135,7 @@ def test_management_api_throttled_for_a_while_then_answers_again():
 
                 report = gateway.throttle_management_api(60)
                 assert report["managementAPI"]["throttledForSeconds"] > 50
-                status, headers, body = await asyncio.to_thread(signed_post, gateway, moto, connection_id, b"x")
+                status, headers, body = await asyncio.to_thread(gateway.management_api, moto, "POST", connection_id, b"x")
                 assert status == 429
                 assert headers.get("x-amzn-ErrorType") == "LimitExceededException"
                 assert json.loads(body) == {"message": "Too Many Requests"}
@@ -163,7 +146,7 @@ def test_management_api_throttled_for_a_while_then_answers_again():
                                             30, 0.2, "DBStreamProcessor's POST to be throttled")
 
                 gateway.throttle_management_api(0)
-                status, _, _ = await asyncio.to_thread(signed_post, gateway, moto, connection_id, b"after")
+                status, _, _ = await asyncio.to_thread(gateway.management_api, moto, "POST", connection_id, b"after")
                 assert status == 200
                 while await asyncio.wait_for(watcher.recv(), 10) != "after":
                     pass

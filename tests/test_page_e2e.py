@@ -13,7 +13,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from local_stack import ARTIFACTS, ROOT, running_stack, wait_until
+from vctools.local_stack import running_stack, wait_until
+from vctools.paths import ARTIFACTS, ROOT
 
 os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download a driver
 
@@ -154,7 +155,7 @@ return {label: svg.getAttribute('aria-label'), role: svg.getAttribute('role'), h
 
 def utc_day(offset=0):
     import datetime
-    return (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=offset)).isoformat()
+    return (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=offset)).isoformat()
 
 
 def drawn(driver, selector="[data-visitor-history-chart]"):

@@ -21,7 +21,9 @@ from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import REPO_ROOT, artifacts_dir, static_server
+from vctools.paths import ROOT as REPO_ROOT
+from vctools.paths import artifacts_dir
+from vctools.static_server import static_server
 
 WEB = REPO_ROOT / "web"
 FIXTURES = Path(__file__).resolve().parent / "page_fixtures"

@@ -14,13 +14,15 @@ import json
 
 import pytest
 from selenium.webdriver.common.by import By
-
-from conftest import artifacts_dir
 from test_page_unit import FIXTURES, SYNC, Page, assert_not_blank, demo_page
+
+from vctools.paths import ROOT as REPO_ROOT
+from vctools.paths import artifacts_dir
+from vctools.static_server import static_server
 
 HISTORY = json.dumps({"action": "history"}, separators=(",", ":"))
 TODAY = dt.date(2026, 3, 15)
-NOW_MS = int(dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.timezone.utc).timestamp() * 1000)
+NOW_MS = int(dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC).timestamp() * 1000)
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 SLOTS, SLOT, BAR, ROOM, HEIGHT = 30, 10, 7, 56, 60  # the chart's geometry in viewBox units
 
@@ -79,7 +81,6 @@ def page(chromium, base_url):
 
 @pytest.fixture(scope="module")
 def base_url():
-    from conftest import REPO_ROOT, static_server
     with static_server({"/": REPO_ROOT / "web", "/fixtures/": FIXTURES}) as url:
         yield url
 

@@ -12,7 +12,7 @@ from axe_selenium_python import Axe
 
 from vctools.dev_stack import readme_snippet
 from vctools.local_stack import Gateway, Moto, bin_path, free_port, tables_file, wait_until
-from vctools.paths import ROOT as REPO_ROOT
+from vctools.paths import ROOT
 from vctools.static_server import static_server
 
 LOCAL_ENDPOINT = "ws://127.0.0.1:8080/local"
@@ -23,7 +23,7 @@ def site(tmp_path_factory):
     """A site with a résumé page in /cv/, the script copied next to it; one page per endpoint under test."""
     root = tmp_path_factory.mktemp("site")
     (root / "cv").mkdir()
-    shutil.copy(REPO_ROOT / "web" / "visitor-counter.js", root / "cv" / "visitor-counter.js")
+    shutil.copy(ROOT / "web" / "visitor-counter.js", root / "cv" / "visitor-counter.js")
 
     def page(name, endpoint):
         snippet = readme_snippet().replace(LOCAL_ENDPOINT, endpoint)

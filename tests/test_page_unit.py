@@ -14,19 +14,17 @@ import re
 import struct
 import time
 import zlib
-from pathlib import Path
 
 import pytest
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from vctools.paths import ROOT as REPO_ROOT
-from vctools.paths import artifacts_dir
+from vctools.paths import ROOT, artifacts_dir
 from vctools.static_server import static_server
 
-WEB = REPO_ROOT / "web"
-FIXTURES = Path(__file__).resolve().parent / "page_fixtures"
+WEB = ROOT / "web"
+FIXTURES = ROOT / "tests" / "page_fixtures"
 VISIT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 SYNC = json.dumps({"action": "sync"}, separators=(",", ":"))
 

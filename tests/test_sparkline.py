@@ -16,8 +16,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from test_page_unit import FIXTURES, SYNC, Page, assert_not_blank, demo_page
 
-from vctools.paths import ROOT as REPO_ROOT
-from vctools.paths import artifacts_dir
+from vctools.paths import ROOT, artifacts_dir
 from vctools.static_server import static_server
 
 HISTORY = json.dumps({"action": "history"}, separators=(",", ":"))
@@ -81,7 +80,7 @@ def page(chromium, base_url):
 
 @pytest.fixture(scope="module")
 def base_url():
-    with static_server({"/": REPO_ROOT / "web", "/fixtures/": FIXTURES}) as url:
+    with static_server({"/": ROOT / "web", "/fixtures/": FIXTURES}) as url:
         yield url
 
 

@@ -14,8 +14,8 @@ import json
 
 import pytest
 from selenium.webdriver.common.by import By
-from test_page_unit import FIXTURES, SYNC, Page, assert_not_blank, demo_page
 
+from vctools.page import FIXTURES, SYNC, Page, assert_not_blank, demo_page
 from vctools.paths import ROOT, artifacts_dir
 from vctools.static_server import static_server
 

@@ -52,10 +52,6 @@ async def open_and_close(ws_url, count):
     return ids
 
 
-def invocations(gateway, route):
-    return gateway.text().count(f"invoke DBUpdater {route} ")
-
-
 # ---------------------------------------------------------------- lost $disconnects, and TTL never
 
 def test_every_disconnect_dropped_leaves_the_rows_and_ttl_never_deletes_them():
@@ -65,8 +61,8 @@ def test_every_disconnect_dropped_leaves_the_rows_and_ttl_never_deletes_them():
         ids = asyncio.run(open_and_close(gateway.ws_url, 3))
         wait_until(lambda: gateway.text().count("fault: dropped the $disconnect") == 3, 30,
                    message="three dropped $disconnects")
-        assert invocations(gateway, "$disconnect") == 0
-        assert invocations(gateway, "$connect") == 3
+        assert gateway.invocations("$disconnect") == 0
+        assert gateway.invocations("$connect") == 3
         # Nobody deleted the rows: exactly what a lost $disconnect leaves behind on AWS.
         assert set(ids) <= connection_ids(moto)
         # No --ttl-lag: like moto, expired rows are never deleted.
@@ -83,7 +79,7 @@ def test_a_fraction_of_disconnects_dropped_from_a_seed():
         report = gateway.faults()["disconnects"]
         assert report["seed"] == "7" and report["dropFraction"] == 0.5
         assert 0 < report["dropped"] < 16
-        wait_until(lambda: invocations(gateway, "$disconnect") == report["invoked"], 30,
+        wait_until(lambda: gateway.invocations("$disconnect") == report["invoked"], 30,
                    message=f"{report['invoked']} $disconnect invocations")
         # The dropped ones are still in the table; the delivered ones are gone.
         wait_until(lambda: len(set(ids) & connection_ids(moto)) == report["dropped"], 30,
@@ -189,13 +185,13 @@ def test_idle_connections_close_and_pings_keep_them_open_without_any_function():
         assert pongs == 10
         # The gateway's log line for a $connect can trail the handshake on a loaded machine: wait for both,
         # and no more (a ping never became a connect).
-        wait_until(lambda: invocations(gateway, "$connect") == 2, 20, message="two $connects")
-        assert invocations(gateway, "$connect") == 2
+        wait_until(lambda: gateway.invocations("$connect") == 2, 20, message="two $connects")
+        assert gateway.invocations("$connect") == 2
         assert gateway.text().count("mock ping answered by the gateway") == 10
-        assert invocations(gateway, "ping") == 0
+        assert gateway.invocations("ping") == 0
         assert "idle for" in gateway.text()
         # The idle close sends $disconnect, as any close does (and the pinger's close at the end another).
-        wait_until(lambda: invocations(gateway, "$disconnect") == 2, 20, message="two $disconnects")
+        wait_until(lambda: gateway.invocations("$disconnect") == 2, 20, message="two $disconnects")
 
 
 # ---------------------------------------------------------------- the functions behind a proxy (CONTENTION_MS)
@@ -250,4 +246,4 @@ def test_connections_close_after_the_maximum_duration_even_when_pinging():
 
         assert asyncio.run(scenario()) == 1001
         assert "open for 2.0 seconds (API Gateway's limit)" in gateway.text()
-        wait_until(lambda: invocations(gateway, "$disconnect") == 1, 20, message="the $disconnect")
+        wait_until(lambda: gateway.invocations("$disconnect") == 1, 20, message="the $disconnect")

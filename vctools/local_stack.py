@@ -145,6 +145,10 @@ class Gateway:
         with self.lock:
             return "".join(self.output)
 
+    def invocations(self, route):
+        """How many times the gateway invoked DBUpdater for `route` (`$connect`, `sync`, ...) so far."""
+        return sum(1 for line in self.text().splitlines() if line.startswith(f"[gateway] invoke DBUpdater {route} "))
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)

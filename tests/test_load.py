@@ -1,7 +1,7 @@
 """Load on the local stack (Issue 8), CI setting: 1,000 page-like WebSocket clients connect in bursts of
 100 through the gateway, 20 % of them drop (half without a close frame) and come back at random, a few as
-a new page load, then all leave. The engine and the long setting (`make soak`, 10,000+ invocations) are in
-vctools/load.py; the figures go to test-artifacts/load-figures.json (docs/reliability-load.md).
+a new page load, then all leave. The engine is vctools/load.py, the long setting (`make soak`, 10,000+
+invocations) scripts/soak.py; the figures go to test-artifacts/load-figures.json (docs/reliability-load.md).
 
 Checked: the count equals the distinct visits, every client ends showing it, ConnectionIDs is empty after
 all left, no function was restarted, and no process of the stack (gateway, every function process)

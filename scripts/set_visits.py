@@ -113,7 +113,7 @@ def main(argv=None):
                 print(f"dry run: {args.table} visits is {shown}; would set visits to {args.visits}")
                 return 0
             pointer = history_pointer(client, args.table)
-            today = datetime.datetime.now(datetime.UTC).date().isoformat()
+            today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
             counter = {"TableName": args.table, "Key": {"id": {"S": COUNTER_ID}},
                        "UpdateExpression": "SET visits = :new", "ExpressionAttributeValues": {":new": number(args.visits)}}
             if before is None:

@@ -40,7 +40,7 @@ async def ask(ws, action):
 
 def test_visitors_once_per_day_and_the_history_answer(stack):
     moto, gateway = stack
-    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 
     async def page(agent, visit=None):
         visit = visit or secrets.token_urlsafe(16)

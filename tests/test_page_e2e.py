@@ -133,7 +133,7 @@ return {label: svg.getAttribute('aria-label'), role: svg.getAttribute('role'), h
 
 def utc_day(offset=0):
     import datetime
-    return (datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=offset)).isoformat()
+    return (datetime.datetime.now(datetime.timezone.utc).date() + datetime.timedelta(days=offset)).isoformat()
 
 
 def drawn(driver, selector="[data-visitor-history-chart]"):

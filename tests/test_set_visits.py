@@ -103,7 +103,7 @@ def test_rejects_anything_but_a_non_negative_integer(moto, table, bad):
 # ---------------------------------------------------------------- history (docs/design.md, "History")
 
 def today():
-    return datetime.datetime.now(datetime.UTC).date().isoformat()
+    return datetime.datetime.now(datetime.timezone.utc).date().isoformat()
 
 
 def item(client, key):

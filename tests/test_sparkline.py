@@ -21,7 +21,7 @@ from vctools.static_server import static_server
 
 HISTORY = json.dumps({"action": "history"}, separators=(",", ":"))
 TODAY = dt.date(2026, 3, 15)
-NOW_MS = int(dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.UTC).timestamp() * 1000)
+NOW_MS = int(dt.datetime(2026, 3, 15, 12, 0, tzinfo=dt.timezone.utc).timestamp() * 1000)
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 SLOTS, SLOT, BAR, ROOM, HEIGHT = 30, 10, 7, 56, 60  # the chart's geometry in viewBox units
 

@@ -19,7 +19,7 @@ def test_a_broadcast_outlasts_three_seconds_of_account_wide_throttling():
                 while True:
                     try:
                         await asyncio.wait_for(ws.recv(), 0.2)
-                    except TimeoutError:
+                    except asyncio.TimeoutError:
                         break
             gateway.throttle_management_api(3)
             newcomer = await connect(f"{gateway.ws_url}?visit={secrets.token_urlsafe(16)}")
@@ -29,7 +29,7 @@ def test_a_broadcast_outlasts_three_seconds_of_account_wide_throttling():
                 while True:
                     try:
                         message = json.loads(await asyncio.wait_for(ws.recv(), 12))
-                    except TimeoutError:
+                    except asyncio.TimeoutError:
                         return seen
                     if "visits" in message:
                         seen.append(message["visits"])

@@ -141,7 +141,7 @@ async def total_reaches(ws, wanted, timeout=20):
     while (left := deadline - asyncio.get_running_loop().time()) > 0:
         try:
             visits = json.loads(await asyncio.wait_for(ws.recv(), left))["visits"]
-        except TimeoutError:
+        except asyncio.TimeoutError:
             break
         if visits >= wanted:
             return visits == wanted

@@ -52,7 +52,7 @@ var targets: [Target] = [
         dependencies: ["VisitorCounterCore", "TestSupport"],
         swiftSettings: strict
     ),
-    // The event decoders over the seeded fuzz corpus (scripts/fuzz_events.py); scripts/fuzz_asan.sh runs
+    // The event decoders over the seeded fuzz corpus (vctools/fixtures/fuzz_events.py); scripts/fuzz_asan.sh runs
     // it under the address sanitizer.
     .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "TestSupport"], path: "Tests/RobustnessTests/Decoders", swiftSettings: strict),
 ]

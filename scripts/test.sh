@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 mkdir -p test-artifacts
 
+echo "==> ruff (pyproject.toml)"
+.venv/bin/ruff check .
 echo "==> swift build"
 scripts/swift_build.sh --build-tests  # one environment for every build: see the script
 echo "==> swift test"

@@ -62,7 +62,8 @@ let package = Package(
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "VisitorCounterCoreTests", dependencies: ["VisitorCounterCore", "TestSupport"], swiftSettings: strict),
-        // The event decoders over the seeded fuzz corpus; scripts/fuzz_asan.sh runs it under the address sanitizer.
+        // The event decoders over the seeded fuzz corpus (vctools/fixtures/fuzz_events.py); scripts/fuzz_asan.sh
+        // runs it under the address sanitizer.
         .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,7 +1,7 @@
 """A/B of bootstraps for bench/history.md: the same measurement for several builds, interleaved run by run
 so machine load falls on all alike. Medians of CPU per message (fan-out, 10,000 connections; each build's process
 serves a warm-up broadcast, then 3 timed ones, each followed by a run of the curl-multi floor for a paired ratio)
-and CPU per warm `$connect` (utime+stime of the function process, as in scripts/bench_run.py).
+and CPU per warm `$connect` (utime+stime of the function process, as in bench/bench_run.py).
 
   .venv/bin/python bench/ab.py <runs> name=DBStreamProcessor-bootstrap,DBUpdater-bootstrap ...
 """
@@ -9,10 +9,9 @@ import os
 import statistics
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-sys.path.insert(0, os.path.join(ROOT, "bench"))
-import bench_run  # noqa: E402
+import bench_run
+
+from vctools.paths import ROOT
 
 runs = int(sys.argv[1])
 builds = [(arg.split("=")[0], arg.split("=")[1].split(",")) for arg in sys.argv[2:]]

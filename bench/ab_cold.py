@@ -15,11 +15,10 @@ import subprocess
 import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "bench"))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import bench_run  # noqa: E402
-from runtime_api import RuntimeAPI  # noqa: E402
+import bench_run
+from runtime_api import RuntimeAPI
+
+from vctools.paths import ROOT
 
 
 def main():

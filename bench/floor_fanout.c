@@ -5,7 +5,7 @@
 //   floor_fanout <base-url> <count> <concurrency> [header-line...]
 //       e.g. http://127.0.0.1:PORT/bench/%40connections 10000 64
 //
-// Extra header lines (`Name: value`) are sent with every request: scripts/bench_run.py passes lines as long as
+// Extra header lines (`Name: value`) are sent with every request: bench/bench_run.py passes lines as long as
 // the ones SigV4 makes DBStreamProcessor send (Host, X-Amz-Date, X-Amz-Security-Token, Authorization), to
 // show what those bytes cost libcurl and the kernel without any signing.
 //

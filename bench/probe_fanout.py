@@ -9,10 +9,9 @@ import json
 import os
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
-sys.path.insert(0, os.path.join(ROOT, "bench"))
-import bench_run  # noqa: E402
+import bench_run
+
+from vctools.paths import ROOT
 
 count, repeats = int(sys.argv[1]), int(sys.argv[2])
 command = sys.argv[sys.argv.index("--") + 1:]

@@ -6,11 +6,9 @@ created once at init, as AWS recommends), then loop next → handler → respons
 """
 import json
 import os
-import sys
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import python_handlers  # noqa: E402  (imports boto3 and creates the clients: the init phase)
+import python_handlers  # next to this file; imports boto3 and creates the clients: the init phase
 
 API = "http://" + os.environ["AWS_LAMBDA_RUNTIME_API"] + "/2018-06-01/runtime"
 handler = getattr(python_handlers, os.environ.get("BENCH_HANDLER", "connect"))
@@ -23,7 +21,7 @@ while True:
         event = json.loads(next_response.read())
     try:
         body, kind = json.dumps(handler(event, None)).encode(), "response"
-    except Exception as error:  # report it as Lambda's Python runtime does, and go on
+    except Exception as error:  # noqa: BLE001 - report it as Lambda's Python runtime does, and go on
         body, kind = json.dumps({"errorMessage": str(error), "errorType": type(error).__name__}).encode(), "error"
     request = urllib.request.Request(f"{API}/invocation/{request_id}/{kind}", data=body, method="POST")
     opener.open(request).read()

@@ -43,7 +43,7 @@ def _newest_message(event):
         if record.get("eventName") in ("INSERT", "MODIFY") and "visits" in image:
             if newest is None or int(record["dynamodb"]["SequenceNumber"]) > int(newest["dynamodb"]["SequenceNumber"]):
                 newest = record
-    return None if newest is None else ('{"visits":%s}' % newest["dynamodb"]["NewImage"]["visits"]["N"]).encode()
+    return None if newest is None else ('{"visits":' + newest["dynamodb"]["NewImage"]["visits"]["N"] + '}').encode()
 
 
 def _connection_ids():

@@ -30,6 +30,6 @@ gcc -O2 -Wall -Wextra -o "$out_dir/floor_fanout" bench/floor_fanout.c -lcurl
 
 quick=()
 if [ "${BENCH_QUICK:-0}" = 1 ]; then quick=(--quick); fi
-.venv/bin/python scripts/bench_run.py --bin "$out_dir/bin" --floor "$out_dir" --json "$out_dir/figures.json" "${quick[@]}"
+.venv/bin/python bench/bench_run.py --bin "$out_dir/bin" --floor "$out_dir" --json "$out_dir/figures.json" "${quick[@]}"
 # The capacity model takes its CPU costs from these figures (docs/capacity.md).
 .venv/bin/python scripts/capacity.py --figures "$out_dir/figures.json"

@@ -13,7 +13,8 @@ import json
 import math
 import os
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from vctools.paths import ROOT
+
 SECONDS_PER_MONTH = 730 * 3600  # AWS pricing's month: 730 hours
 
 # (concurrent viewers, new visits per second)

@@ -7,6 +7,9 @@
   through unsigned; this script spends them creating an IAM user, its policy and access key, then a
   role that the user may assume, and prints long-term and temporary (session-token) credentials.
 
+- With --fast-transactions (the load storms, the Swift spike tests), TransactWriteItems backs up only
+  the items a transaction names instead of copying every table it touches (vctools/moto_transactions.py).
+
 - With --state FILE (`make dev`), the tables outlive the process: they are loaded from FILE at start
   (definitions, streams, TTL and items) and written back when the server stops (stdin closed, SIGTERM
   or SIGINT), so the count carries over from one `make dev` to the next.
@@ -20,9 +23,11 @@ import argparse
 import json
 import os
 import signal
-import socket
 import sys
 import threading
+
+from vctools.moto_transactions import patch_moto_transactions
+from vctools.paths import artifacts_dir
 
 # The bootstrap below uses exactly this many unsigned actions; every later request must be signed.
 FREE_ACTIONS = 5
@@ -42,9 +47,14 @@ def main():
     parser.add_argument("--no-auth", action="store_true", help="turn signature checking off")
     parser.add_argument("--no-stdin-watch", action="store_true", help="keep running when stdin closes")
     parser.add_argument("--state", help="JSON file the tables are loaded from at start and saved to at exit")
+    parser.add_argument("--fast-transactions", action="store_true",
+                        help="O(1) TransactWriteItems with the same rollback (load storms)")
     args = parser.parse_args()
     if args.no_auth:
         os.environ.pop("INITIAL_NO_AUTH_ACTION_COUNT", None)
+    # Only now: moto reads INITIAL_NO_AUTH_ACTION_COUNT when it is first imported, and the patch imports it.
+    if args.fast_transactions:
+        patch_moto_transactions()
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
@@ -155,8 +165,7 @@ class TableState:
 def record_credentials(info):
     """Appends the secrets made here to test-artifacts/credentials-seen.jsonl: tests/test_security.py
     searches every captured log for them (they are random per run, so only this file knows them)."""
-    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "test-artifacts")
-    os.makedirs(folder, exist_ok=True)
+    folder = artifacts_dir()
     secrets = [info["secretAccessKey"], info["session"]["secretAccessKey"], info["session"]["sessionToken"]]
     with open(os.path.join(folder, "credentials-seen.jsonl"), "a") as log:
         log.write(json.dumps({"secrets": secrets}) + "\n")

@@ -188,7 +188,7 @@ def stack_details(cloudformation, stack):
     """(WebSocketURL, {function: log group name}) of a stack."""
     try:
         described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
-    except Exception as error:  # botocore's ClientError and friends: name the stack and the reason
+    except Exception as error:  # noqa: BLE001 - botocore's ClientError and friends: name the stack and the reason
         raise SmokeFailure(f"cannot read stack {stack}: {error}") from None
     outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
     if "WebSocketURL" not in outputs:
@@ -256,7 +256,7 @@ def scan_logs(logs, groups, minutes, now_ms=None):
                     problem = classify(event.get("message", ""))
                     if problem:
                         counts[problem] = counts.get(problem, 0) + 1
-        except Exception as error:  # e.g. ResourceNotFoundException before the first invocation
+        except Exception as error:  # noqa: BLE001 - e.g. ResourceNotFoundException before the first invocation
             counts[f"cannot read the log group {group}: {error}"] = 1
         # Init errors first: they explain the rest.
         ordered = sorted(counts.items(), key=lambda item: (not item[0].startswith("init"), item[0]))

@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 mkdir -p test-artifacts
 
+echo "==> ruff (pyproject.toml)"
+.venv/bin/ruff check .
 # One environment for every build (see scripts/swift_build.sh). The Lambda package first: its tests need
 # nothing but the toolchain and the fixtures; then the local stack and the process tests on it.
 echo "==> swift build (the Lambda package)"

@@ -14,9 +14,18 @@ import signal
 
 import pytest
 
-from dev_stack import (DevRun, alive, at_least_four, closed_by_server, open_clients, readme_snippet, saved_visits,
-                       silent_client, total_reaches)
-from local_stack import wait_until
+from vctools.dev_stack import (
+    DevRun,
+    alive,
+    at_least_four,
+    closed_by_server,
+    open_clients,
+    readme_snippet,
+    saved_visits,
+    silent_client,
+    total_reaches,
+)
+from vctools.local_stack import wait_until
 
 CONNECTIONS = 3
 # Crash reports of the Swift runtime, Python tracebacks, and any line that reports an error or a failure.
@@ -94,7 +103,7 @@ def test_stops_cleanly_every_time_and_the_count_carries_over(state_dir):
     try:
         assert "starting over" in reset.text()
         async def one_visit():
-            clients, last = await open_clients(reset.port, 1)
+            _, last = await open_clients(reset.port, 1)
             counted = await total_reaches(last, 1)
             await last.close()
             return counted

@@ -10,18 +10,12 @@ import shutil
 import pytest
 from axe_selenium_python import Axe
 
-from conftest import REPO_ROOT, static_server
-from local_stack import Gateway, Moto, bin_path, free_port, tables_file, wait_until
+from vctools.dev_stack import readme_snippet
+from vctools.local_stack import Gateway, Moto, bin_path, free_port, tables_file, wait_until
+from vctools.paths import ROOT
+from vctools.static_server import static_server
 
-README = (REPO_ROOT / "README.md").read_text()
 LOCAL_ENDPOINT = "ws://127.0.0.1:8080/local"
-
-
-def readme_snippet():
-    """The HTML block that follows the `<!-- embed-snippet -->` marker in the README."""
-    match = re.search(r"<!-- embed-snippet -->\s*```html\n(.*?)```", README, re.S)
-    assert match, "README.md has no embed snippet"
-    return match.group(1)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +23,7 @@ def site(tmp_path_factory):
     """A site with a résumé page in /cv/, the script copied next to it; one page per endpoint under test."""
     root = tmp_path_factory.mktemp("site")
     (root / "cv").mkdir()
-    shutil.copy(REPO_ROOT / "web" / "visitor-counter.js", root / "cv" / "visitor-counter.js")
+    shutil.copy(ROOT / "web" / "visitor-counter.js", root / "cv" / "visitor-counter.js")
 
     def page(name, endpoint):
         snippet = readme_snippet().replace(LOCAL_ENDPOINT, endpoint)
@@ -132,7 +126,7 @@ def test_a_wrong_stage_names_the_endpoint_in_the_console_and_the_log(chromium, s
     assert len(ours(lines)) == 1, lines
     assert "no WebSocket API at /prod" in ours(lines)[0]
     assert any("Unexpected response code: 404" in line for line in lines), lines
-    log = wait_until(lambda: [l for l in gateway.text().splitlines() if "refused a WebSocket upgrade to /prod" in l],
+    log = wait_until(lambda: [line for line in gateway.text().splitlines() if "refused a WebSocket upgrade to /prod" in line],
                      5, message="the gateway's log line")
     assert gateway.ws_url in log[0]
     # The placeholder stays and the status says so.

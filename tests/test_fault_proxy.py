@@ -14,9 +14,9 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Iterator
+from collections.abc import Iterator
 
-from conftest import REPO_ROOT
+from vctools.paths import ROOT
 
 WINDOW_MS = 4000
 TARGET = "DynamoDB_20120810."
@@ -24,7 +24,7 @@ TARGET = "DynamoDB_20120810."
 
 @contextlib.contextmanager
 def proxy(*arguments: str) -> Iterator[str]:
-    child = subprocess.Popen([sys.executable, str(REPO_ROOT / "scripts" / "fault_proxy.py"), *arguments],
+    child = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "fault_proxy.py"), *arguments],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         yield json.loads(child.stdout.readline())["endpoint"].removeprefix("http://")

@@ -8,17 +8,15 @@ import asyncio
 import json
 import secrets
 import statistics
-import sys
 import time
 
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from local_stack import ARTIFACTS, ROOT, running_stack, wait_until
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from soak import FD_SLACK, connection_count, processes, visits_in_table  # noqa: E402
+from vctools.load import FD_SLACK
+from vctools.local_stack import connection_count, processes, running_stack, visits_in_table, wait_until
+from vctools.paths import ARTIFACTS
 
 ALLOWED = "https://allowed.example"
 
@@ -36,10 +34,6 @@ def table_state(moto):
                                    FilterExpression="begins_with(id, :v)",
                                    ExpressionAttributeValues={":v": {"S": "visit#"}})["Count"]
     return {"visits": visits_in_table(moto), "connections": connection_count(moto), "visitMarkers": markers}
-
-
-def invocations(gateway, route):
-    return sum(1 for line in gateway.text().splitlines() if line.startswith(f"[gateway] invoke DBUpdater {route} "))
 
 
 def refusals(gateway):
@@ -114,7 +108,7 @@ def test_non_allowed_origins_are_refused_and_write_nothing(stack):
 def test_oversized_frames_and_messages_close_with_1009(stack):
     moto, gateway = stack
     before, pids = table_state(moto), processes(gateway.process.pid)
-    syncs_before = invocations(gateway, "sync")
+    syncs_before = gateway.invocations("sync")
     head, tail = '{"action":"sync","pad":"', '"}'
 
     async def close_code(payload):
@@ -144,11 +138,11 @@ def test_oversized_frames_and_messages_close_with_1009(stack):
     wait_until(lambda: connection_count(moto) == before["connections"], 30, message="the $disconnects")
     after = table_state(moto)
     write_figures("oversized", {"closeCodes": codes, "reply100KB": reply, "syncInvocations":
-                                invocations(gateway, "sync") - syncs_before, "before": before, "after": after})
+                                gateway.invocations("sync") - syncs_before, "before": before, "after": after})
     assert set(codes.values()) == {1009}, codes
     assert "visits" in reply
     # Only the 100 KB message reached DBUpdater; the five connections were counted once each, nothing else.
-    assert invocations(gateway, "sync") - syncs_before == 1
+    assert gateway.invocations("sync") - syncs_before == 1
     assert after["visits"] == before["visits"] + 5 and after["connections"] == before["connections"]
     survivors(gateway, pids)
 
@@ -164,12 +158,12 @@ def test_unknown_actions_get_forbidden_and_invoke_nothing(stack):
     async def scenario():
         async with opened(gateway) as ws:
             visits = await sync(ws)
-            before = table_state(moto), {r: invocations(gateway, r) for r in ("$connect", "sync", "$disconnect")}
+            before = table_state(moto), {r: gateway.invocations(r) for r in ("$connect", "sync", "$disconnect")}
             frames = []
             for body in junk:
                 await ws.send(body)
                 frames.append(json.loads(await asyncio.wait_for(ws.recv(), 30)))
-            after = table_state(moto), {r: invocations(gateway, r) for r in ("$connect", "sync", "$disconnect")}
+            after = table_state(moto), {r: gateway.invocations(r) for r in ("$connect", "sync", "$disconnect")}
             return visits, before, frames, after, await sync(ws)
 
     visits, before, frames, after, visits_again = asyncio.run(scenario())

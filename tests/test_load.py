@@ -1,19 +1,17 @@
 """Load on the local stack (Issue 8), CI setting: 1,000 page-like WebSocket clients connect in bursts of
 100 through the gateway, 20 % of them drop (half without a close frame) and come back at random, a few as
-a new page load, then all leave. The engine and the long setting (`make soak`, 10,000+ invocations) are in
-scripts/soak.py; the figures go to test-artifacts/load-figures.json (docs/reliability-load.md).
+a new page load, then all leave. The engine is vctools/load.py, the long setting (`make soak`, 10,000+
+invocations) scripts/soak.py; the figures go to test-artifacts/load-figures.json (docs/reliability-load.md).
 
 Checked: the count equals the distinct visits, every client ends showing it, ConnectionIDs is empty after
 all left, no function was restarted, and no process of the stack (gateway, every function process)
 grew its open fds or RSS beyond a bound from the baseline (after a warm-up) to the end.
 """
 import json
-import sys
 
-from local_stack import ARTIFACTS, ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from soak import Stack, StormConfig, leak_problems, patch_moto_transactions, run, storm_problems  # noqa: E402
+from vctools.load import Stack, StormConfig, leak_problems, run, storm_problems
+from vctools.moto_transactions import patch_moto_transactions
+from vctools.paths import ARTIFACTS
 
 CI_STORM = StormConfig(clients=1000, burst=100, burst_pause=0.3, reconnect_fraction=0.2, reload_fraction=0.05,
                        churn_seconds=10)
@@ -92,7 +90,7 @@ def _transactions_outcome(patched):
 
 
 def test_the_load_stacks_moto_patch_rolls_back_exactly_as_moto_does():
-    """The storm's moto backs up only what a transaction names (scripts/soak.py): same tables, same stream."""
+    """The storm's moto backs up only what a transaction names (vctools/moto_transactions.py): same tables, same stream."""
     plain, patched = _transactions_outcome(False), _transactions_outcome(True)
     assert plain[0] == 2, "two of the four connects must be cancelled for this to test the rollback"
     assert patched == plain

@@ -13,13 +13,11 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from local_stack import ROOT, Gateway, Moto, bin_path, free_port, running_stack, tables_file, wait_until
+from vctools.local_stack import Gateway, Moto, bin_path, free_port, running_stack, tables_file, wait_until
+from vctools.paths import ROOT
 
 
 def connection_ids(moto):
@@ -54,10 +52,6 @@ async def open_and_close(ws_url, count):
     return ids
 
 
-def invocations(gateway, route):
-    return gateway.text().count(f"invoke DBUpdater {route} ")
-
-
 # ---------------------------------------------------------------- lost $disconnects, and TTL never
 
 def test_every_disconnect_dropped_leaves_the_rows_and_ttl_never_deletes_them():
@@ -67,8 +61,8 @@ def test_every_disconnect_dropped_leaves_the_rows_and_ttl_never_deletes_them():
         ids = asyncio.run(open_and_close(gateway.ws_url, 3))
         wait_until(lambda: gateway.text().count("fault: dropped the $disconnect") == 3, 30,
                    message="three dropped $disconnects")
-        assert invocations(gateway, "$disconnect") == 0
-        assert invocations(gateway, "$connect") == 3
+        assert gateway.invocations("$disconnect") == 0
+        assert gateway.invocations("$connect") == 3
         # Nobody deleted the rows: exactly what a lost $disconnect leaves behind on AWS.
         assert set(ids) <= connection_ids(moto)
         # No --ttl-lag: like moto, expired rows are never deleted.
@@ -85,12 +79,12 @@ def test_a_fraction_of_disconnects_dropped_from_a_seed():
         report = gateway.faults()["disconnects"]
         assert report["seed"] == "7" and report["dropFraction"] == 0.5
         assert 0 < report["dropped"] < 16
-        wait_until(lambda: invocations(gateway, "$disconnect") == report["invoked"], 30,
+        wait_until(lambda: gateway.invocations("$disconnect") == report["invoked"], 30,
                    message=f"{report['invoked']} $disconnect invocations")
         # The dropped ones are still in the table; the delivered ones are gone.
         wait_until(lambda: len(set(ids) & connection_ids(moto)) == report["dropped"], 30,
                    message=f"{report['dropped']} rows left behind")
-        assert f"fault: dropping 50.0% of $disconnects (seed 7)" in gateway.text()
+        assert "fault: dropping 50.0% of $disconnects (seed 7)" in gateway.text()
 
 
 # ---------------------------------------------------------------- TTL with a lag
@@ -129,21 +123,6 @@ def test_ttl_deletes_expired_rows_only_after_the_lag():
 
 # ---------------------------------------------------------------- account-wide Management API throttling
 
-def signed_post(gateway, moto, connection_id, body):
-    c = moto.credentials
-    url = f"{gateway.url}local/@connections/{urllib.parse.quote(connection_id, safe='')}"
-    request = AWSRequest(method="POST", url=url, data=body)
-    SigV4Auth(Credentials(c["accessKeyId"], c["secretAccessKey"], c["sessionToken"]), "execute-api",
-              moto.region).add_auth(request)
-    prepared = request.prepare()
-    http = urllib.request.Request(prepared.url, data=body, method="POST", headers=dict(prepared.headers))
-    try:
-        with urllib.request.urlopen(http, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
-
-
 def test_management_api_throttled_for_a_while_then_answers_again():
     with running_stack("gateway-faults-throttle", ["--fault-control"]) as (moto, gateway):
         async def scenario():
@@ -152,7 +131,7 @@ def test_management_api_throttled_for_a_while_then_answers_again():
 
                 report = gateway.throttle_management_api(60)
                 assert report["managementAPI"]["throttledForSeconds"] > 50
-                status, headers, body = await asyncio.to_thread(signed_post, gateway, moto, connection_id, b"x")
+                status, headers, body = await asyncio.to_thread(gateway.management_api, moto, "POST", connection_id, b"x")
                 assert status == 429
                 assert headers.get("x-amzn-ErrorType") == "LimitExceededException"
                 assert json.loads(body) == {"message": "Too Many Requests"}
@@ -163,7 +142,7 @@ def test_management_api_throttled_for_a_while_then_answers_again():
                                             30, 0.2, "DBStreamProcessor's POST to be throttled")
 
                 gateway.throttle_management_api(0)
-                status, _, _ = await asyncio.to_thread(signed_post, gateway, moto, connection_id, b"after")
+                status, _, _ = await asyncio.to_thread(gateway.management_api, moto, "POST", connection_id, b"after")
                 assert status == 200
                 while await asyncio.wait_for(watcher.recv(), 10) != "after":
                     pass
@@ -206,13 +185,13 @@ def test_idle_connections_close_and_pings_keep_them_open_without_any_function():
         assert pongs == 10
         # The gateway's log line for a $connect can trail the handshake on a loaded machine: wait for both,
         # and no more (a ping never became a connect).
-        wait_until(lambda: invocations(gateway, "$connect") == 2, 20, message="two $connects")
-        assert invocations(gateway, "$connect") == 2
+        wait_until(lambda: gateway.invocations("$connect") == 2, 20, message="two $connects")
+        assert gateway.invocations("$connect") == 2
         assert gateway.text().count("mock ping answered by the gateway") == 10
-        assert invocations(gateway, "ping") == 0
+        assert gateway.invocations("ping") == 0
         assert "idle for" in gateway.text()
         # The idle close sends $disconnect, as any close does (and the pinger's close at the end another).
-        wait_until(lambda: invocations(gateway, "$disconnect") == 2, 20, message="two $disconnects")
+        wait_until(lambda: gateway.invocations("$disconnect") == 2, 20, message="two $disconnects")
 
 
 # ---------------------------------------------------------------- the functions behind a proxy (CONTENTION_MS)
@@ -267,4 +246,4 @@ def test_connections_close_after_the_maximum_duration_even_when_pinging():
 
         assert asyncio.run(scenario()) == 1001
         assert "open for 2.0 seconds (API Gateway's limit)" in gateway.text()
-        wait_until(lambda: invocations(gateway, "$disconnect") == 1, 20, message="the $disconnect")
+        wait_until(lambda: gateway.invocations("$disconnect") == 1, 20, message="the $disconnect")

@@ -4,18 +4,12 @@ import asyncio
 import json
 import secrets
 import subprocess
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from local_stack import Gateway, free_port, running_stack, wait_until
+from vctools.local_stack import Gateway, connection_count, free_port, running_stack, visits_in_table, wait_until
 
 
 @pytest.fixture(scope="module")
@@ -24,21 +18,11 @@ def stack():
         yield running
 
 
-def visits_in_table(moto):
-    item = moto.dynamodb().get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}},
-                                    ConsistentRead=True).get("Item")
-    return int(item["visits"]["N"]) if item and "visits" in item else 0
-
-
 def counter_shards(moto):
     """Every counter shard's `visits` by id (`visitors`, `visitors#k`): the total is their sum."""
     items = moto.dynamodb().scan(TableName="VisitorCount", ConsistentRead=True)["Items"]
     return {i["id"]["S"]: int(i.get("visits", {"N": "0"})["N"]) for i in items
             if i["id"]["S"] == "visitors" or i["id"]["S"].startswith("visitors#")}
-
-
-def connection_count(moto):
-    return len(moto.dynamodb().scan(TableName="ConnectionIDs", ConsistentRead=True)["Items"])
 
 
 class Client:
@@ -115,21 +99,6 @@ def test_fifty_clients_see_the_same_correct_total_and_reconnects_do_not_count(st
                message="a stream batch to reach DBStreamProcessor")
 
 
-def signed(gateway, moto, method, connection_id, body=b"", secret=None):
-    c = moto.credentials
-    quoted = urllib.parse.quote(connection_id, safe="")
-    request = AWSRequest(method=method, url=f"{gateway.url}local/@connections/{quoted}", data=body)
-    SigV4Auth(Credentials(c["accessKeyId"], secret or c["secretAccessKey"], c["sessionToken"]),
-              "execute-api", moto.region).add_auth(request)
-    prepared = request.prepare()
-    http = urllib.request.Request(prepared.url, data=body or None, method=method, headers=dict(prepared.headers))
-    try:
-        with urllib.request.urlopen(http, timeout=10) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
-
-
 def test_unknown_action_management_api_and_delete(stack):
     moto, gateway = stack
 
@@ -144,21 +113,21 @@ def test_unknown_action_management_api_and_delete(stack):
             connection_id = frame["connectionId"]
             assert len(connection_id) == 16 and connection_id.endswith("=")
 
-            status, body = await asyncio.to_thread(signed, gateway, moto, "GET", connection_id)
+            status, _, body = await asyncio.to_thread(gateway.management_api, moto, "GET", connection_id)
             assert status == 200
             info = json.loads(body)
             assert info["Identity"]["SourceIp"] == "127.0.0.1" and "ConnectedAt" in info and "LastActiveAt" in info
 
-            status, _ = await asyncio.to_thread(signed, gateway, moto, "POST", connection_id, b'{"visits": -1}')
+            status, _, _ = await asyncio.to_thread(gateway.management_api, moto, "POST", connection_id, b'{"visits": -1}')
             assert status == 200
             frame = await asyncio.wait_for(ws.recv(), 10)
             while frame != '{"visits": -1}':
                 frame = await asyncio.wait_for(ws.recv(), 10)
 
-            status, _ = await asyncio.to_thread(signed, gateway, moto, "GET", connection_id, secret="wrong")
+            status, _, _ = await asyncio.to_thread(gateway.management_api, moto, "GET", connection_id, secret="wrong")
             assert status == 403
 
-            status, _ = await asyncio.to_thread(signed, gateway, moto, "DELETE", connection_id)
+            status, _, _ = await asyncio.to_thread(gateway.management_api, moto, "DELETE", connection_id)
             assert status == 204
             with pytest.raises(ConnectionClosed):
                 while True:
@@ -166,9 +135,9 @@ def test_unknown_action_management_api_and_delete(stack):
         return connection_id
 
     connection_id = asyncio.run(scenario())
-    status, _ = signed(gateway, moto, "GET", connection_id)
+    status, _, _ = gateway.management_api(moto, "GET", connection_id)
     assert status == 410
-    status, _ = signed(gateway, moto, "POST", "AAAAAAAAAAAAAAA=", b"x")
+    status, _, _ = gateway.management_api(moto, "POST", "AAAAAAAAAAAAAAA=", b"x")
     assert status == 410
 
 

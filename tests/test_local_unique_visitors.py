@@ -10,7 +10,7 @@ import secrets
 import pytest
 from websockets.asyncio.client import connect
 
-from local_stack import running_stack, wait_until
+from vctools.local_stack import running_stack, wait_until
 
 
 @pytest.fixture(scope="module")

@@ -3,27 +3,19 @@ virtualenv) against the local stack with the real functions: a live count that g
 page opens, survives a gateway restart, and a screenshot of the page in test-artifacts/."""
 import os
 import re
-import struct
 import subprocess
 import sys
-import zlib
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from local_stack import ARTIFACTS, ROOT, running_stack, wait_until
-
-os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download a driver
+from vctools.local_stack import running_stack, wait_until
+from vctools.page import assert_not_blank, chromium_driver
+from vctools.paths import ARTIFACTS, ROOT
 
 
 def browser():
-    options = webdriver.ChromeOptions()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1000,800"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return chromium_driver(window_size=(1000, 800))
 
 
 @pytest.fixture(scope="module")
@@ -54,19 +46,6 @@ def status(driver):
     return driver.execute_script("return document.documentElement.getAttribute('data-visitor-counter-status')")
 
 
-def png_is_not_blank(png):
-    """Decodes the PNG's pixel rows (zlib, no image library) and checks they are not all one colour."""
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    position, idat = 8, b""
-    while position < len(png):
-        length, kind = struct.unpack(">I4s", png[position:position + 8])
-        if kind == b"IDAT":
-            idat += png[position + 8:position + 8 + length]
-        position += 12 + length
-    pixels = zlib.decompress(idat)
-    return len(set(pixels)) > 16
-
-
 def test_live_count_across_pages_and_gateway_restart(stack, pages):
     moto, gateway = stack
     a, b = pages
@@ -83,7 +62,7 @@ def test_live_count_across_pages_and_gateway_restart(stack, pages):
     ARTIFACTS.mkdir(exist_ok=True)
     png = a.get_screenshot_as_png()
     (ARTIFACTS / "demo-page.png").write_bytes(png)
-    assert png_is_not_blank(png)
+    assert_not_blank(png)
 
     gateway.stop()
     wait_until(lambda: status(a) == "offline" and status(b) == "offline", 15, message="both pages offline")
@@ -247,7 +226,7 @@ def test_the_demo_pages_sparkline_draws_the_tables_figures_and_follows_visits():
             ARTIFACTS.mkdir(exist_ok=True)
             png = a.get_screenshot_as_png()
             (ARTIFACTS / "sparkline-local-stack.png").write_bytes(png)
-            assert png_is_not_blank(png)
+            assert_not_blank(png)
         finally:
             a.quit()
             b.quit()

@@ -15,11 +15,10 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
+from vctools.paths import ARTIFACTS, ROOT
+
 CREDENTIALS = ARTIFACTS / "credentials-seen.jsonl"
 TEXT_SUFFIXES = {".log", ".txt", ".json", ".jsonl", ".html", ".xml", ".out"}
 
@@ -93,7 +92,7 @@ def test_no_secret_token_or_signature_appears_in_any_captured_output():
 # ---------------------------------------------------------------- TLS verification
 
 CODE_GLOBS = ["Sources/**/*.swift", "Sources/**/*.c", "Sources/**/*.h", "scripts/*.py", "scripts/*.sh",
-              "tests/*.py", "web/*.js", "Makefile"]
+              "tests/*.py", "vctools/**/*.py", "bench/*.py", "bench/*.c", "web/*.js", "Makefile"]
 TLS_OFF = [
     re.compile(r"CURLOPT_SSL_VERIFY(PEER|HOST)\s*,\s*(0|0L|false)\s*\)"),
     re.compile(r"verify\s*=\s*False"),

@@ -1,38 +1,27 @@
 """scripts/set_visits.py against a real DynamoDB API (moto, loopback): sets, refuses to lower, idempotent."""
 import datetime
-import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import boto3
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from vctools.local_stack import Moto
+from vctools.paths import ROOT
+
 SCRIPT = ROOT / "scripts" / "set_visits.py"
 TABLE = "VisitorCount"
 
 
 @pytest.fixture(scope="module")
 def moto():
-    """Starts scripts/moto_server.py (signature checks off) and stops it when the module is done."""
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "moto_server.py"), "--no-auth"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )
+    """scripts/moto_server.py (signature checks off) for the module; yields the line it printed."""
+    server = Moto(auth=False)
     try:
-        line = proc.stdout.readline()
-        assert line, "moto_server.py exited before printing its endpoint"
-        info = json.loads(line)
-        yield info
+        yield server.info
     finally:
-        proc.stdin.close()  # moto_server.py stops when its stdin closes
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        server.close()
 
 
 @pytest.fixture()

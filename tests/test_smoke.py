@@ -10,7 +10,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from local_stack import ROOT, Gateway, free_port, running_stack
+from vctools.local_stack import Gateway, free_port, running_stack
+from vctools.paths import ROOT
 
 # scripts/ is what a user runs, not a package: load the script as a module by its path.
 _spec = importlib.util.spec_from_file_location("smoke", ROOT / "scripts" / "smoke.py")
@@ -120,7 +121,7 @@ def test_stack_details_reads_the_url_output_and_the_log_groups():
 
     with Stubber(cloudformation) as stub:
         stub.add_client_error("describe_stacks", "ValidationError", "Stack with id nope does not exist")
-        with pytest.raises(smoke.SmokeFailure, match="cannot read stack nope: .*does not exist"):
+        with pytest.raises(smoke.SmokeFailure, match=r"cannot read stack nope: .*does not exist"):
             smoke.stack_details(cloudformation, "nope")
 
 
@@ -149,7 +150,7 @@ def smoke_run(*args, timeout=120):
 
 
 def test_smoke_passes_against_the_local_stack_and_prints_the_timings(stack):
-    moto, gateway = stack
+    _, gateway = stack
     code, out, err = smoke_run("--url", gateway.ws_url)
     assert code == 0, out + err
     for label in ("handshake A", "first count (sync)", "handshake B", "broadcast to A", "reconnect B", "ping → pong"):
@@ -168,7 +169,7 @@ def test_smoke_passes_against_the_local_stack_and_prints_the_timings(stack):
 
 
 def test_smoke_fails_when_nothing_answers():
-    code, out, err = smoke_run("--url", f"ws://127.0.0.1:{free_port()}/local", "--timeout", "3")
+    code, _, err = smoke_run("--url", f"ws://127.0.0.1:{free_port()}/local", "--timeout", "3")
     assert code == 1
     assert "smoke: FAIL: page A: no answer from ws://127.0.0.1:" in err
 
@@ -188,10 +189,10 @@ def test_smoke_fails_on_a_refused_origin_and_passes_with_an_allowed_one(stack):
 
 
 def test_smoke_fails_when_no_broadcast_arrives_in_time(stack):
-    moto, gateway = stack
+    _, gateway = stack
     gateway.throttle_management_api(60)  # every Management API POST answers 429 for a minute
     try:
-        code, out, err = smoke_run("--url", gateway.ws_url, "--timeout", "3")
+        code, _, err = smoke_run("--url", gateway.ws_url, "--timeout", "3")
     finally:
         gateway.throttle_management_api(0)
     assert code == 1

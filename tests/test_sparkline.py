@@ -15,8 +15,9 @@ import json
 import pytest
 from selenium.webdriver.common.by import By
 
-from conftest import artifacts_dir
-from test_page_unit import FIXTURES, SYNC, Page, assert_not_blank, demo_page
+from vctools.page import FIXTURES, SYNC, Page, assert_not_blank, demo_page
+from vctools.paths import ROOT, artifacts_dir
+from vctools.static_server import static_server
 
 HISTORY = json.dumps({"action": "history"}, separators=(",", ":"))
 TODAY = dt.date(2026, 3, 15)
@@ -79,8 +80,7 @@ def page(chromium, base_url):
 
 @pytest.fixture(scope="module")
 def base_url():
-    from conftest import REPO_ROOT, static_server
-    with static_server({"/": REPO_ROOT / "web", "/fixtures/": FIXTURES}) as url:
+    with static_server({"/": ROOT / "web", "/fixtures/": FIXTURES}) as url:
         yield url
 
 

@@ -5,12 +5,12 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from vctools.paths import ROOT
+
 VENV_BIN = ROOT / ".venv" / "bin"
 TEMPLATE_PATH = ROOT / "template.yaml"
 CHECK = ROOT / "scripts" / "bootstrap_check.sh"

@@ -7,7 +7,7 @@ import secrets
 
 from websockets.asyncio.client import connect
 
-from local_stack import running_stack
+from vctools.local_stack import running_stack
 
 
 def test_a_broadcast_outlasts_three_seconds_of_account_wide_throttling():

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A corpus of mutated events made by scripts/fuzz_events.py: seeded and deterministic, so a failure
+/// A corpus of mutated events made by vctools/fixtures/fuzz_events.py: seeded and deterministic, so a failure
 /// is reproduced by its seed. `FUZZ_SEED` and `FUZZ_EVENTS` override the CI setting.
 public struct FuzzCorpus: Sendable {
     /// The default seed: fixed, so CI runs are reproducible; every run prints the seed it used.
@@ -28,7 +28,8 @@ public struct FuzzCorpus: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "python3", root.appendingPathComponent("scripts/fuzz_events.py").path,
+            "python3", root.appendingPathComponent("vctools/fixtures/fuzz_events.py").path,
+            "--events", root.appendingPathComponent("events").path,
             "--kind", kind, "--seed", String(seed), "--count", String(count), "--out", out.path,
         ]
         let pipe = Pipe()

@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
 
-/// scripts/mgmt_api_test_server.py: a loopback Management API that checks every signature with botocore.
+/// vctools/fixtures/management_api_server.py: a loopback Management API that checks every signature with botocore.
 public final class ManagementAPITestServer: @unchecked Sendable {
     /// One request as the server saw it.
     public struct Recorded: Decodable, Sendable {
@@ -24,7 +24,7 @@ public final class ManagementAPITestServer: @unchecked Sendable {
     private let control: HTTPClient
 
     public init() throws {
-        child = try ChildProcess(RepoPaths.python, [RepoPaths.path("scripts/mgmt_api_test_server.py")])
+        child = try ChildProcess(RepoPaths.python, [RepoPaths.path("vctools/fixtures/management_api_server.py")])
         let line = try child.firstLine(timeout: 30)
         endpoint = try JSONDecoder().decode(Started.self, from: Data(line.utf8)).endpoint
         control = try HTTPClient()

@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 import TestSupport
 
-/// scripts/http_test_server.py on a loopback port, for one test; stopped when released.
+/// vctools/fixtures/http_server.py on a loopback port, for one test; stopped when released.
 final class TestServer {
     /// The server's counters (see the script): connections that carried a test request, requests,
     /// requests in progress now and the most in progress at once.
@@ -19,7 +19,7 @@ final class TestServer {
 
     /// Starts the server; `arguments` go to the script (e.g. --tls-cert/--tls-key).
     init(_ arguments: [String] = []) throws {
-        child = try ChildProcess(RepoPaths.python, [RepoPaths.path("scripts/http_test_server.py")] + arguments)
+        child = try ChildProcess(RepoPaths.python, [RepoPaths.path("vctools/fixtures/http_server.py")] + arguments)
         let line = try child.firstLine(timeout: 30)
         guard let port = Int(line) else { throw ChildProcessError("test server printed \(line) instead of a port") }
         self.port = port

@@ -3,7 +3,7 @@ import SigV4
 import Testing
 import TestSupport
 
-/// Our signer against botocore's SigV4Auth (scripts/botocore_sign.py, the project's .venv) on a
+/// Our signer against botocore's SigV4Auth (vctools/fixtures/botocore_sign.py, the project's .venv) on a
 /// seeded set of varied requests: every Authorization header must be identical.
 @Suite struct BotocoreCrossCheckTests {
     struct BotocoreResult: Decodable {
@@ -51,7 +51,7 @@ import TestSupport
     private func runBotocore(_ requests: [GeneratedRequest]) throws -> [BotocoreResult] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: RepoPaths.python)
-        process.arguments = [RepoPaths.path("scripts/botocore_sign.py")]
+        process.arguments = [RepoPaths.path("vctools/fixtures/botocore_sign.py")]
         let input = Pipe(), output = Pipe()
         let errorLog = FileManager.default.temporaryDirectory.appendingPathComponent("botocore-sign-\(UUID()).log")
         _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)

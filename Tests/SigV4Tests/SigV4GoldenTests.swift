@@ -8,7 +8,7 @@ import Testing
 /// Expected values were derived independently, once: the canonical requests were typed out by hand
 /// following https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 /// and hashed/HMAC'd with Python's hashlib/hmac; every signature was then confirmed by botocore 1.43
-/// (scripts/botocore_sign.py). Time: 2024-02-29T23:59:59Z (a leap day, one second before March).
+/// (vctools/fixtures/botocore_sign.py). Time: 2024-02-29T23:59:59Z (a leap day, one second before March).
 @Suite struct SigV4GoldenTests {
     static let date = Date(timeIntervalSince1970: 1_709_251_199)
     static let accessKey = "AKIDEXAMPLE"

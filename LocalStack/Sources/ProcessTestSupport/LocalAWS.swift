@@ -45,7 +45,7 @@ open class LocalAWS: @unchecked Sendable {
         return env.merging(extra) { $1 }
     }
 
-    /// A loopback Management API (scripts/mgmt_api_test_server.py) that accepts requests signed with
+    /// A loopback Management API (vctools/fixtures/management_api_server.py) that accepts requests signed with
     /// the functions' session credentials and checks every signature with botocore.
     public func managementAPI() throws -> ManagementAPITestServer {
         let api = try ManagementAPITestServer()

@@ -3,7 +3,7 @@ import RuntimeAPIServer
 import Testing
 import TestSupport
 
-/// Thousands of mutated events (scripts/fuzz_events.py, seeded) fed to the real binaries through the
+/// Thousands of mutated events (vctools/fixtures/fuzz_events.py, seeded) fed to the real binaries through the
 /// Runtime API: every invocation ends in exactly one response or error, the process never exits, and its
 /// resident memory stays flat. DBUpdater talks to a DynamoDB stand-in (the fault proxy without upstream)
 /// that answers `{}` or, now and then, throttling and 500s, so its store paths run too; DBStreamProcessor

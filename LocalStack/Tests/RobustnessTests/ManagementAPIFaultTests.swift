@@ -6,7 +6,7 @@ import Testing
 import ProcessTestSupport
 import TestSupport
 
-/// DBStreamProcessor against a Management API that misbehaves per connection (scripts/mgmt_api_test_server.py):
+/// DBStreamProcessor against a Management API that misbehaves per connection (vctools/fixtures/management_api_server.py):
 /// a 410 storm, 429 bursts, lasting 500s, slow answers and connections that never answer. The broadcast
 /// must end within the invocation's deadline, reach every connection that can be reached, and no bad
 /// connection may hold up the others beyond its own attempt timeout.

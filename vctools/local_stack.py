@@ -1,5 +1,7 @@
-"""The local stack for end-to-end tests: moto (scripts/moto_server.py, signature checking on) and the
-LocalGateway binary with the real DBUpdater and DBStreamProcessor behind it, on free loopback ports.
+"""The local stack for end-to-end tests and load storms: moto (scripts/moto_server.py, signature checking on)
+and the LocalGateway binary with the real DBUpdater and DBStreamProcessor behind it, on free loopback ports;
+and the readers the tests check the stack with (the count, the open connections, the processes, the
+gateway's Management API signed as a function signs it).
 
 The binaries must be built (`swift build`, as scripts/test.sh does before pytest). Everything started
 here is stopped by `close()`, also when a test fails.
@@ -10,18 +12,20 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-PYTHON = sys.executable
+from vctools.paths import ARTIFACTS, PYTHON, ROOT
 
 
 def free_port():
@@ -46,16 +50,21 @@ def tables_file(directory):
     if not template.exists():
         return None
     out = Path(directory) / "tables.json"
-    subprocess.run([PYTHON, str(ROOT / "scripts/template_tables.py"), str(template), "-o", str(out)], check=True)
+    subprocess.run([PYTHON, str(ROOT / "scripts" / "template_tables.py"), str(template), "-o", str(out)], check=True)
     return out
 
 
 class Moto:
-    """scripts/moto_server.py on a free port; stops when its stdin closes. `command` runs another server
-    that prints the same credentials line (scripts/soak.py's patched moto)."""
+    """scripts/moto_server.py on a free port; stops when its stdin closes. `fast_transactions` turns on the
+    load storms' O(1) TransactWriteItems (vctools/moto_transactions.py); `auth=False` turns signature checking
+    off (`info` then has the fixed key pair `testing`, and `credentials` no session token)."""
 
-    def __init__(self, command=None):
-        command = command or [PYTHON, str(ROOT / "scripts/moto_server.py")]
+    def __init__(self, fast_transactions=False, auth=True):
+        command = [PYTHON, str(ROOT / "scripts" / "moto_server.py")]
+        if fast_transactions:
+            command.append("--fast-transactions")
+        if not auth:
+            command.append("--no-auth")
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.process.stdout.readline()
@@ -64,13 +73,15 @@ class Moto:
         self.info = json.loads(line)
         self.endpoint = self.info["endpoint"]
         self.region = self.info["region"]
-        self.credentials = self.info["session"]
+        self.credentials = self.info.get("session") or {
+            "accessKeyId": self.info["accessKeyId"], "secretAccessKey": self.info["secretAccessKey"], "sessionToken": None}
 
     def environment(self):
         c = self.credentials
+        token = {"AWS_SESSION_TOKEN": c["sessionToken"]} if c["sessionToken"] else {}
         return {"AWS_ENDPOINT_URL_DYNAMODB": self.endpoint, "AWS_REGION": self.region,
                 "AWS_ACCESS_KEY_ID": c["accessKeyId"], "AWS_SECRET_ACCESS_KEY": c["secretAccessKey"],
-                "AWS_SESSION_TOKEN": c["sessionToken"]}
+                **token}
 
     def dynamodb(self):
         c = self.credentials
@@ -134,6 +145,10 @@ class Gateway:
         with self.lock:
             return "".join(self.output)
 
+    def invocations(self, route):
+        """How many times the gateway invoked DBUpdater for `route` (`$connect`, `sync`, ...) so far."""
+        return sum(1 for line in self.text().splitlines() if line.startswith(f"[gateway] invoke DBUpdater {route} "))
+
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
@@ -146,6 +161,23 @@ class Gateway:
     def get(self, path):
         with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=5) as response:
             return response.status, response.read()
+
+    def management_api(self, moto, method, connection_id, body=b"", secret=None):
+        """A request to the gateway's Management API (`@connections/{id}`), SigV4-signed by botocore with
+        moto's session credentials as a function signs it (`secret` replaces the secret key, to be refused);
+        returns (status, headers, body), error statuses included."""
+        c = moto.credentials
+        url = f"{self.url}local/@connections/{urllib.parse.quote(connection_id, safe='')}"
+        request = AWSRequest(method=method, url=url, data=body)
+        SigV4Auth(Credentials(c["accessKeyId"], secret or c["secretAccessKey"], c["sessionToken"]), "execute-api",
+                  moto.region).add_auth(request)
+        prepared = request.prepare()
+        http = urllib.request.Request(prepared.url, data=body or None, method=method, headers=dict(prepared.headers))
+        try:
+            with urllib.request.urlopen(http, timeout=10) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
 
     # The fault control endpoint (a gateway started with --fault-control).
 
@@ -191,3 +223,46 @@ def running_stack(name, extra_args=()):
             gateway.stop()
         moto.close()
         workdir.cleanup()
+
+
+def visits_in_table(moto):
+    """The counter's `visits` (0 before the first visit), read consistently."""
+    item = moto.dynamodb().get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}},
+                                    ConsistentRead=True).get("Item")
+    return int(item["visits"]["N"]) if item and "visits" in item else 0
+
+
+def connection_count(moto):
+    """The rows of ConnectionIDs, read consistently (every page)."""
+    client, count, start = moto.dynamodb(), 0, None
+    while True:
+        page = client.scan(TableName="ConnectionIDs", Select="COUNT", ConsistentRead=True,
+                           **({"ExclusiveStartKey": start} if start else {}))
+        count += page["Count"]
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return count
+
+
+def processes(root_pid):
+    """{pid: {"name", "fds", "rssKB"}} for `root_pid` (named "gateway") and its children, read from /proc."""
+    pids = [root_pid]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == root_pid:
+                pids.append(int(entry))
+    table = {}
+    for pid in pids:
+        try:
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+            fds = len(os.listdir(f"/proc/{pid}/fd"))
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        rss = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+        table[pid] = {"name": "gateway" if pid == root_pid else name, "fds": fds, "rssKB": rss}
+    return table

@@ -15,13 +15,16 @@ from pathlib import Path
 
 from websockets.asyncio.client import connect
 
-from local_stack import ARTIFACTS, ROOT, free_port, wait_until
+from vctools.local_stack import free_port, wait_until
+from vctools.paths import ARTIFACTS, ROOT
 
 README_ENDPOINT = "ws://127.0.0.1:8080/local"
 
 
 def readme_snippet():
+    """The HTML block that follows the `<!-- embed-snippet -->` marker in the README."""
     match = re.search(r"<!-- embed-snippet -->\s*```html\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert match, "README.md has no embed snippet"
     return match.group(1)
 
 

@@ -1,4 +1,4 @@
-"""Turns the figures of scripts/bench_run.py into docs/benchmarks.md and a short console summary.
+"""Turns the figures of bench/bench_run.py into docs/benchmarks.md and a short console summary.
 
 Every number in the page comes from the run's figures; the only hand-written parts are the method and
 bench/history.md (profiling notes and before/after figures of earlier runs), appended verbatim.
@@ -103,7 +103,7 @@ def render(f, history_path):
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench` (`scripts/bench.sh` → `scripts/bench_run.py`); every figure below was measured in",
+        "Written by `make bench` (`scripts/bench.sh` → `bench/bench_run.py`); every figure below was measured in",
         "the run described here, on loopback. Rerun it to refresh the page; do not edit the figures by hand.",
         "",
         f"- run: {m['date']}{' — **BENCH_QUICK=1 (short run, fewer samples)**' if f['quick'] else ''}, {f['seconds']:.0f} s",
@@ -243,7 +243,7 @@ def render(f, history_path):
         "",
         "## 3. Fan-out",
         "",
-        f"A broadcast of one stream batch (`events/stream-batch.json`) to N connections. The Management API is",
+        "A broadcast of one stream batch (`events/stream-batch.json`) to N connections. The Management API is",
         "`bench/loopback_api.c` answering every POST after 1 ms (keep-alive, no signature check); its own ceiling, measured",
         f"first under two floor senders at once (128 in flight each): **{f['ceiling']['perSecond']:,.0f} requests/s** served "
         f"({f['ceiling']['requests']:,} requests, senders and server sharing the two cores), at "

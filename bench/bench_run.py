@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures VisitorCounter's functions against a Python/boto3 equivalent and a C floor, in one run, on
 loopback, and writes docs/benchmarks.md (issue 7). Run through `make bench` (scripts/bench.sh builds
-what this needs first); BENCH_QUICK=1 makes a short run for development.
+what this needs first); BENCH_QUICK=1 makes a short run for development. The other bench/*.py modules it
+imports sit next to it (Python puts a script's own folder first on the import path).
 
   bench_run.py --bin DIR --floor DIR [--out docs/benchmarks.md] [--quick]
 
@@ -22,17 +23,17 @@ import platform
 import statistics
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "bench"))
-from runtime_api import RuntimeAPI  # noqa: E402
-from dynamodb_standin import DynamoDBStandIn  # noqa: E402
-import bench_report  # noqa: E402  (scripts/bench_report.py, next to this file)
+import bench_report
+from dynamodb_standin import DynamoDBStandIn
+from runtime_api import RuntimeAPI
 
-PYTHON = os.path.join(ROOT, ".venv", "bin", "python")
+from vctools.local_stack import Moto
+from vctools.paths import ROOT, VENV_PYTHON
+
+PYTHON = str(VENV_PYTHON)
 HZ = os.sysconf("SC_CLK_TCK")
 COLD_EVENTS = itertools.count(1)
 
@@ -120,21 +121,17 @@ def stream_event():
 
 
 def start_moto():
-    proc = subprocess.Popen([PYTHON, os.path.join(ROOT, "scripts", "moto_server.py")], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    info = json.loads(proc.stdout.readline())
-    session = info["session"]
+    """scripts/moto_server.py (signature checking on) with the two tables; (moto, endpoint, session keys, client)."""
+    moto = Moto()
+    session = moto.credentials
     creds = {"AWS_ACCESS_KEY_ID": session["accessKeyId"], "AWS_SECRET_ACCESS_KEY": session["secretAccessKey"],
              "AWS_SESSION_TOKEN": session["sessionToken"]}
-    import boto3
-    client = boto3.client("dynamodb", endpoint_url=info["endpoint"], region_name=info["region"],
-                          aws_access_key_id=creds["AWS_ACCESS_KEY_ID"], aws_secret_access_key=creds["AWS_SECRET_ACCESS_KEY"],
-                          aws_session_token=creds["AWS_SESSION_TOKEN"])
+    client = moto.dynamodb()
     for table, key in (("VisitorCount", "id"), ("ConnectionIDs", "connectionId")):
         client.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
                             KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
                             AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}])
-    return proc, info["endpoint"], creds, client
+    return moto, moto.endpoint, creds, client
 
 
 # --------------------------------------------------------------------------------------------- measurements
@@ -256,7 +253,7 @@ def measure_warm_connect(contenders, invocations, dynamodb_url):
             cpu_before = cpu_seconds(proc.pid)
             wall_before = time.monotonic()
             for event in events:
-                kind, body, handed, done = runtime.invoke(event)
+                kind, _, handed, done = runtime.invoke(event)
                 errors += kind != "response"
                 latencies.append((done - handed) / 1e6)
             wall = time.monotonic() - wall_before
@@ -451,8 +448,7 @@ def main():
         item = moto_client.get_item(TableName="VisitorCount", Key={"id": {"S": "visitors"}}).get("Item", {})
         figures["coldVisitsCounted"] = int(item.get("visits", {}).get("N", "0"))
     finally:
-        moto.stdin.close()
-        moto.wait(timeout=30)
+        moto.close()
 
     log("==> warm $connect (DynamoDB stand-in answering {} at once)")
     dynamodb = LoopbackAPI(binaries["loopback_api"], 0, "application/x-amz-json-1.0")

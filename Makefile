@@ -19,7 +19,8 @@ setup:
 	scripts/setup.sh
 
 build: setup
-	scripts/swift_build.sh
+	scripts/swift_build.sh lambda
+	scripts/swift_build.sh local --build-tests
 
 test:
 	scripts/test.sh
@@ -61,8 +62,10 @@ bootstrap-check:
 
 # The fuzz tests' long setting (make test runs 2,000 events per binary): FUZZ_EVENTS and FUZZ_SEED to choose.
 fuzz: setup
-	scripts/swift_build.sh --build-tests
-	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} swift test --skip-build --filter 'EventFuzzTests|DecoderFuzzTests'
+	scripts/swift_build.sh lambda --build-tests
+	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} swift test --skip-build --filter DecoderFuzzTests
+	scripts/swift_build.sh local --build-tests
+	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} swift test --package-path LocalStack --skip-build --filter EventFuzzTests
 	FUZZ_EVENTS=$${FUZZ_EVENTS:-20000} scripts/fuzz_asan.sh
 
 # Long load run (docs/reliability-load.md); `make test` runs one 1,000-client storm (tests/test_load.py).
@@ -74,4 +77,4 @@ bench:
 	scripts/bench.sh
 
 clean:
-	rm -rf .build .build-lambda .aws-sam test-artifacts
+	rm -rf .build LocalStack/.build .build-lambda .build-asan .aws-sam test-artifacts

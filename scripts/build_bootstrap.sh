@@ -9,7 +9,7 @@
 # - `-Xlinker --wrap=hypotf`: FoundationEssentials' JSON reaches hypotf@GLIBC_2.35 (Debian 12 has 2.36,
 #   AL2023 2.34); CCurl's glibc_compat.c (compiled in release only) provides __wrap_hypotf over hypot@GLIBC_2.2.5.
 # - `-Xlinker -s`: strip at link time (smaller zip, faster cold start).
-# - VC_CORE_ONLY=1: the Lambda products never need the Hummingbird packages, so nothing is resolved or fetched.
+# - the root package is the Lambda side alone (no dependencies), so nothing is resolved or fetched.
 # - its own scratch path, so these flags never force a relink of the dev builds in .build (and vice versa);
 #   it stays between runs, so `sam build --build-in-source` only rebuilds what changed.
 # The result is checked with scripts/bootstrap_check.sh (glibc/libstdc++ versions, libraries, size).
@@ -34,20 +34,13 @@ mkdir -p "$scratch"
 exec 9>"$scratch/.bootstrap-build.lock"
 flock 9
 
-# SwiftPM deletes Package.resolved when the manifest has no dependencies (as with VC_CORE_ONLY=1); keep the
-# pins of the full package so the next dev build does not re-resolve.
-if [ -f "$root/Package.resolved" ]; then
-  cp "$root/Package.resolved" "$scratch/Package.resolved.saved"
-  trap 'cp "$scratch/Package.resolved.saved" "$root/Package.resolved"' EXIT
-fi
-
 flags=(-c release --product "$product" --static-swift-stdlib
        -Xlinker --wrap=hypotf -Xlinker -s
        --package-path "$root" --scratch-path "$scratch")
 
 echo "==> swift build ${flags[*]}" >&2
-VC_CORE_ONLY=1 swift build "${flags[@]}" >&2
-bin_dir=$(VC_CORE_ONLY=1 swift build "${flags[@]}" --show-bin-path)
+swift build "${flags[@]}" >&2
+bin_dir=$(swift build "${flags[@]}" --show-bin-path)
 
 mkdir -p "$artifacts_dir"
 install -m 0755 "$bin_dir/$product" "$artifacts_dir/bootstrap"

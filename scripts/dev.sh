@@ -56,9 +56,12 @@ PY
 # One progress line; the compiler's output (kept in $1) is shown only when the build fails.
 build() {
   local started=$SECONDS first=""
-  [ -x "$(scripts/swift_build.sh --show-bin-path 2>/dev/null)/LocalGateway" ] || first=" (the first build takes several minutes)"
+  [ -x "$(scripts/swift_build.sh local --show-bin-path 2>/dev/null)/LocalGateway" ] || first=" (the first build takes several minutes)"
   printf '==> swift build%s ... ' "$first"
-  if scripts/swift_build.sh > "$1" 2>&1; then
+  # The gateway, and next to it the two functions it runs (products of the Lambda package, built by the
+  # local stack's package so that all three sit in one folder).
+  if scripts/swift_build.sh local > "$1" 2>&1 && scripts/swift_build.sh local --product DBUpdater >> "$1" 2>&1 \
+    && scripts/swift_build.sh local --product DBStreamProcessor >> "$1" 2>&1; then
     printf 'done in %ss\n' "$((SECONDS - started))"
   else
     printf 'failed\n'
@@ -103,7 +106,7 @@ fi
 scripts/setup.sh --local
 mkdir -p "$STATE_DIR"
 build "$STATE_DIR/build.log"
-BIN_PATH=$(scripts/swift_build.sh --show-bin-path)
+BIN_PATH=$(scripts/swift_build.sh local --show-bin-path)
 
 workdir=$(mktemp -d)
 gateway=""

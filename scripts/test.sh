@@ -8,10 +8,16 @@ mkdir -p test-artifacts
 
 echo "==> ruff (pyproject.toml)"
 .venv/bin/ruff check .
-echo "==> swift build"
-scripts/swift_build.sh --build-tests  # one environment for every build: see the script
-echo "==> swift test"
+# One environment for every build (see scripts/swift_build.sh). The Lambda package first: its tests need
+# nothing but the toolchain and the fixtures; then the local stack and the process tests on it.
+echo "==> swift build (the Lambda package)"
+scripts/swift_build.sh lambda --build-tests
+echo "==> swift test (the Lambda package)"
 swift test --skip-build 2>&1 | tee test-artifacts/swift-test.log
+echo "==> swift build (the local stack, with the function binaries)"
+scripts/swift_build.sh local --build-tests
+echo "==> swift test (the local stack: process tests of the real binaries)"
+swift test --package-path LocalStack --skip-build 2>&1 | tee test-artifacts/swift-test-local.log
 if [ -n "$(ls tests/test_*.py 2>/dev/null)" ]; then
   echo "==> pytest"
   # The security scan runs last (below), over everything the suites printed.

@@ -80,6 +80,7 @@ def test_no_secret_token_or_signature_appears_in_any_captured_output():
     names = {p.name for p in files}
     assert secrets, "moto recorded no credentials"
     assert "swift-test.log" in names, "the swift test output was not captured"
+    assert "swift-test-local.log" in names, "the local stack's swift test output was not captured"
     assert "pytest.log" in names, "the pytest output was not captured"
     assert any(p.parent.name == "robustness" for p in files), "the robustness suites left no process logs"
     found = leaks(files, secrets)

@@ -367,7 +367,7 @@ def test_stream_mapping_settings_and_filter(template):
     (pattern,) = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
     # A DynamoDB mapping filters only on keys under `dynamodb`
     # (https://docs.aws.amazon.com/lambda/latest/dg/with-ddb-filtering.html). The prefix matches every counter
-    # shard (`visitors`, `visitors#k`) and no visit marker (`visit#...`); Tests/LocalGatewayTests/EventFilterTests
+    # shard (`visitors`, `visitors#k`) and no visit marker (`visit#...`); LocalStack/Tests/LocalGatewayTests/EventFilterTests
     # runs this same pattern through the local gateway's filter.
     assert list(pattern) == ["dynamodb"]
     assert pattern == {"dynamodb": {"Keys": {"id": {"S": [{"prefix": "visitors"}]}}}}

@@ -39,7 +39,7 @@ def bin_path():
     e.g. to run against a release build)."""
     if os.environ.get("LOCAL_STACK_BIN_PATH"):
         return Path(os.environ["LOCAL_STACK_BIN_PATH"])
-    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True,
+    out = subprocess.run(["swift", "build", "--package-path", "LocalStack", "--show-bin-path"], cwd=ROOT, check=True,
                          capture_output=True, text=True).stdout.strip()
     return Path(out)
 

@@ -20,8 +20,9 @@ struct GatewayOptions: Sendable {
     var counterShards = 1
     /// UNIQUE_VISITORS handed to both functions.
     var uniqueVisitors = false
-    /// Folder holding the DBUpdater and DBStreamProcessor binaries (`swift build --show-bin-path`).
-    var binPath = ".build/debug"
+    /// Folder holding the DBUpdater and DBStreamProcessor binaries (`swift build --package-path LocalStack
+    /// --show-bin-path`, where the local stack's build puts them next to the gateway).
+    var binPath = "LocalStack/.build/debug"
     /// LOG_LEVEL handed to the functions.
     var logLevel = "info"
     /// The functions' DynamoDB endpoint when it differs from the gateway's own (e.g. a fault proxy in front

@@ -1,0 +1,74 @@
+import LambdaRuntime
+
+/// The figures of one DBUpdater invocation that reached DynamoDB, logged as one JSON line in CloudWatch
+/// Embedded Metric Format, like DBStreamProcessor's `BroadcastSummary`: same namespace, the same single
+/// `FunctionName` dimension, `"level":"WARN"` so that `LogLevel=warn` does not drop it.
+///
+/// `$connect` lines carry `visits`, `newVisitors` (unique visitors on) and `handshakeErrors`; every line
+/// carries `conflicts` and `retries`. So each `$connect` is one sample of `handshakeErrors` (0 or 1), and
+/// its average is the share of handshakes that failed. The route is a plain field, not a dimension:
+/// every dimension value is one more custom metric per metric name (billed monthly), so the whole function
+/// costs at most five custom metrics. docs/design.md §5 ("DBUpdater") lists the figures.
+public struct UpdaterMetrics: Sendable, Equatable {
+    /// `$connect`, `$disconnect`, `sync` or `history` (a log field for Logs Insights).
+    public var route: String
+    /// 1 when this `$connect` counted a visit (the counter went up), else 0.
+    public var visits = 0
+    /// 1 when this `$connect` counted a visitor new that day; nil (not written) when unique visitors are off.
+    public var newVisitors: Int?
+    /// Attempts of a counting transaction (the counter shards) that DynamoDB cancelled and this function
+    /// made again: `TransactionConflict` of a spike's `$connect`s on one shard, or throttling of that
+    /// transaction (the client does not tell the two apart).
+    public var conflicts = 0
+    /// DynamoDB requests of this invocation sent again (conflicts, throttling, 5xx, transport failures).
+    public var retries = 0
+    /// 1 when this `$connect` failed: API Gateway answered the handshake with an error, the visit is not
+    /// counted and the page gets no count.
+    public var handshakeErrors = 0
+
+    /// The metric names (`$connect` lines: visits, newVisitors with unique visitors on, handshakeErrors;
+    /// every line: conflicts, retries).
+    public static let visitsMetric = "visits"
+    public static let newVisitorsMetric = "newVisitors"
+    public static let conflictsMetric = "conflicts"
+    public static let retriesMetric = "retries"
+    public static let handshakeErrorsMetric = "handshakeErrors"
+    /// Every metric this line can carry.
+    public static let metricNames = [visitsMetric, newVisitorsMetric, handshakeErrorsMetric, conflictsMetric, retriesMetric]
+
+    public init(route: String, newVisitors: Int? = nil) {
+        self.route = route
+        self.newVisitors = newVisitors
+    }
+
+    /// The log line: the figures at the top level plus the `_aws` EMF metadata.
+    /// - Parameters:
+    ///   - timestamp: epoch milliseconds.
+    ///   - functionName: the `FunctionName` dimension (`AWS_LAMBDA_FUNCTION_NAME`), when known.
+    public func logLine(timestamp: Int64, functionName: String?) -> String {
+        // Hand-written, no encoder and no formatting: this runs on every warm `$connect`.
+        var metrics = ""
+        var values = ""
+        if route == "$connect" {
+            metrics = "{\"Name\":\"visits\",\"Unit\":\"Count\"},"
+            values = "\"visits\":\(visits),"
+            if let newVisitors {
+                metrics += "{\"Name\":\"newVisitors\",\"Unit\":\"Count\"},"
+                values += "\"newVisitors\":\(newVisitors),"
+            }
+            metrics += "{\"Name\":\"handshakeErrors\",\"Unit\":\"Count\"},"
+            values += "\"handshakeErrors\":\(handshakeErrors),"
+        }
+        metrics += "{\"Name\":\"conflicts\",\"Unit\":\"Count\"},{\"Name\":\"retries\",\"Unit\":\"Count\"}"
+        values += "\"conflicts\":\(conflicts),\"retries\":\(retries)"
+        var dimensions = "[[]]"
+        if let functionName, !functionName.isEmpty {
+            dimensions = "[[\"FunctionName\"]]"
+            values += ",\"FunctionName\":" + JSONText.quoted(functionName)
+        }
+        return "{\"timestamp\":\"" + WallClock.iso8601(epochMilliseconds: timestamp) + "\",\"level\":\"WARN\","
+            + "\"message\":\"request\",\"route\":" + JSONText.quoted(route) + "," + values
+            + ",\"_aws\":{\"Timestamp\":\(timestamp),\"CloudWatchMetrics\":[{\"Namespace\":\"\(BroadcastSummary.namespace)\","
+            + "\"Dimensions\":" + dimensions + ",\"Metrics\":[" + metrics + "]}]}}"
+    }
+}

@@ -51,11 +51,12 @@ public final class DynamoDBCounterStore: CounterStore {
 
     static func shardKey(_ index: Int) -> DynamoDBItem { ["id": .string(CounterShards.id(index))] }
 
-    /// An update of a random shard; `REMOVE correction` marks it as an ordinary change in the stream.
+    /// The client's retries and this store's re-attempted counting transactions, since it was made.
     public var activity: StoreActivity { StoreActivity(retries: client.retryCount, conflicts: transactionReattempts) }
 
     /// A transaction that writes a counter shard: each attempt picks its shard anew, and every attempt after
-    /// the first (the previous one cancelled on a conflict, or throttled) is counted.
+    /// the first is counted (the previous one was cancelled on a conflict, throttled, or failed in transit:
+    /// the client retries all of these and does not say which it was).
     func countingTransaction(deadline: ContinuousClock.Instant, _ makeItems: () -> [TransactWriteItem]) throws(AWSClientError) {
         try client.transactWriteItems(deadline: deadline) { attempt in
             if attempt > 1 { transactionReattempts += 1 }
@@ -63,6 +64,7 @@ public final class DynamoDBCounterStore: CounterStore {
         }
     }
 
+    /// An update of a random shard; `REMOVE correction` marks it as an ordinary change in the stream.
     func shardUpdate(_ adds: String, values: DynamoDBItem) -> TransactWriteItem {
         .update(table: counterTable, key: Self.shardKey(shards.random()), update: "ADD \(adds) REMOVE \(Self.correctionAttribute)", values: values)
     }

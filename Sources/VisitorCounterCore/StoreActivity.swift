@@ -3,8 +3,8 @@
 public struct StoreActivity: Sendable, Equatable {
     /// DynamoDB requests sent again (conflicts, throttling, 5xx, transient transport failures).
     public var retries: Int
-    /// Attempts of a transaction on the counter shards made again after DynamoDB cancelled or throttled the
-    /// previous one: the collisions of a spike (docs/design.md §5, "DynamoDB under load").
+    /// Attempts of a transaction on the counter shards made again after the previous one failed: in a
+    /// spike, the collisions of docs/design.md §5 ("DynamoDB under load"); also throttling, 5xx, transit.
     public var conflicts: Int
 
     public init(retries: Int = 0, conflicts: Int = 0) {

@@ -16,9 +16,9 @@ public struct UpdaterMetrics: Sendable, Equatable {
     public var visits = 0
     /// 1 when this `$connect` counted a visitor new that day; nil (not written) when unique visitors are off.
     public var newVisitors: Int?
-    /// Attempts of a counting transaction (the counter shards) that DynamoDB cancelled and this function
-    /// made again: `TransactionConflict` of a spike's `$connect`s on one shard, or throttling of that
-    /// transaction (the client does not tell the two apart).
+    /// Attempts of a counting transaction (the counter shards) made again after the previous one failed:
+    /// in a spike, DynamoDB cancelling it on a `TransactionConflict` with another `$connect` on the same
+    /// shard; also throttling, a 5xx or a failure in transit (the client retries all of these alike).
     public var conflicts = 0
     /// DynamoDB requests of this invocation sent again (conflicts, throttling, 5xx, transport failures).
     public var retries = 0

@@ -36,7 +36,7 @@ public struct DBUpdaterHandler: LambdaHandler {
                 let activity = store.activity.since(before)
                 metrics.retries = activity.retries
                 metrics.conflicts = activity.conflicts
-                emit(metrics.logLine(timestamp: now(), functionName: functionName))
+                emit(metrics.logLine(timestamp: now(), functionName: functionName, logLevel: context.logger.level))
             }
         }
         do {

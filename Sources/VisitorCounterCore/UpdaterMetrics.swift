@@ -2,7 +2,12 @@ import LambdaRuntime
 
 /// The figures of one DBUpdater invocation that reached DynamoDB, logged as one JSON line in CloudWatch
 /// Embedded Metric Format, like DBStreamProcessor's `BroadcastSummary`: same namespace, the same single
-/// `FunctionName` dimension, `"level":"WARN"` so that `LogLevel=warn` does not drop it.
+/// `FunctionName` dimension.
+///
+/// Its `level` is INFO, or WARN when `LOG_LEVEL` is `warn` or `error`: a metric line is information, but
+/// Lambda's log-level filter drops lines below the function's level, and the metrics with them
+/// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html). Never ERROR:
+/// nothing failed. So `LogLevel=error` drops the line, as it drops the broadcast summary.
 ///
 /// `$connect` lines carry `visits`, `newVisitors` (unique visitors on) and `handshakeErrors`; every line
 /// carries `conflicts` and `retries`. So each `$connect` is one sample of `handshakeErrors` (0 or 1), and
@@ -45,7 +50,8 @@ public struct UpdaterMetrics: Sendable, Equatable {
     /// - Parameters:
     ///   - timestamp: epoch milliseconds.
     ///   - functionName: the `FunctionName` dimension (`AWS_LAMBDA_FUNCTION_NAME`), when known.
-    public func logLine(timestamp: Int64, functionName: String?) -> String {
+    ///   - logLevel: the function's `LOG_LEVEL`, which decides the line's own level (see the type's doc).
+    public func logLine(timestamp: Int64, functionName: String?, logLevel: LambdaLogger.Level = .info) -> String {
         // Hand-written, no encoder and no formatting: this runs on every warm `$connect`.
         var metrics = ""
         var values = ""
@@ -66,7 +72,8 @@ public struct UpdaterMetrics: Sendable, Equatable {
             dimensions = "[[\"FunctionName\"]]"
             values += ",\"FunctionName\":" + JSONText.quoted(functionName)
         }
-        return "{\"timestamp\":\"" + WallClock.iso8601(epochMilliseconds: timestamp) + "\",\"level\":\"WARN\","
+        let level = logLevel >= .warn ? "WARN" : "INFO"
+        return "{\"timestamp\":\"" + WallClock.iso8601(epochMilliseconds: timestamp) + "\",\"level\":\"" + level + "\","
             + "\"message\":\"request\",\"route\":" + JSONText.quoted(route) + "," + values
             + ",\"_aws\":{\"Timestamp\":\(timestamp),\"CloudWatchMetrics\":[{\"Namespace\":\"\(BroadcastSummary.namespace)\","
             + "\"Dimensions\":" + dimensions + ",\"Metrics\":[" + metrics + "]}]}}"

@@ -1,5 +1,6 @@
 import Foundation
 import LambdaEvents
+import LambdaRuntime
 import Synchronization
 import Testing
 import VisitorCounterCore
@@ -48,7 +49,7 @@ import VisitorCounterCore
         #expect(directive["Namespace"] as? String == BroadcastSummary.namespace)
         #expect(directive["Dimensions"] as? [[String]] == [["FunctionName"]])
         #expect(line["FunctionName"] as? String == "vc-DBUpdater-1")
-        #expect(line["level"] as? String == "WARN")
+        #expect(line["level"] as? String == "WARN", "the test context's LOG_LEVEL is error: the line must pass Lambda's filter")
         #expect(line["timestamp"] as? String == "2025-12-02T01:00:00.000Z")
         #expect(line["route"] as? String == "$connect")
         // Every declared metric is a number at the top level, with the unit Count.
@@ -157,5 +158,21 @@ import VisitorCounterCore
         #expect(metrics.map { $0["Name"] ?? "" } == BroadcastSummary.metricDefinitions.map(\.name))
         #expect(metrics.map { $0["Unit"] ?? "" } == BroadcastSummary.metricDefinitions.map(\.unit))
         #expect(BroadcastSummary.metricDefinitions.allSatisfy { object[$0.name] is Int })
+    }
+
+    @Test func theLinesLevelIsInfoUnlessLambdasFilterWouldDropIt() throws {
+        let metrics = UpdaterMetrics(route: "$connect")
+        func level(_ logLevel: LambdaLogger.Level) throws -> String? {
+            let line = metrics.logLine(timestamp: 0, functionName: nil, logLevel: logLevel)
+            return (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["level"] as? String
+        }
+        #expect(try level(.debug) == "INFO")
+        #expect(try level(.info) == "INFO")
+        #expect(try level(.warn) == "WARN")
+        #expect(try level(.error) == "WARN", "never ERROR: nothing failed")
+        // Through the handler: the invocation's logger level decides.
+        _ = try updater().handle(
+            Fixtures.webSocketEvent(route: "sync", body: #"{"action":"sync"}"#), context: Fixtures.context(lines: LogLines()))
+        #expect(try lines().first?["level"] as? String == "INFO")
     }
 }

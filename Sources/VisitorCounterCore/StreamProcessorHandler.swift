@@ -101,11 +101,19 @@ public struct StreamProcessorHandler: LambdaHandler {
         summary.failed = report.failed
         summary.retries = report.retries
         summary.failureSamples = report.failureSamples
+        // The history first: deleting many gone connections one by one may use up the time left, and a
+        // history write that ran out of it would fail the batch. A failure is thrown after the clean-up.
+        var historyFailure: VisitorCounterError?
+        do {
+            try recordHistory(visits: visits, visitors: visitors, day: observedDay, deadline: deadline, summary: &summary)
+        } catch {
+            historyFailure = error
+        }
         let deleted = removeGone(report.gone, connections: open, postedAt: postedAt, deadline: deadline, context: context)
         if let live {
             summary.liveCorrection = convergeLive(to: live - deleted, deadline: deadline, context: context)
         }
-        try recordHistory(visits: visits, visitors: visitors, day: observedDay, deadline: deadline, summary: &summary)
+        if let historyFailure { throw historyFailure }
         return DynamoDBBatchResponse(batchItemFailures: [])
     }
 

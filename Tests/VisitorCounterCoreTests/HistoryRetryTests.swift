@@ -100,4 +100,20 @@ import VisitorCounterCore
         #expect(days["2025-12-02"]?.figures.visits == 11)
         #expect(sumOfDays == 61 - 50)
     }
+
+    @Test func aFailedHistoryWriteStillLetsTheCleanUpRunBeforeTheBatchFails() throws {
+        store.state.withLock { s in
+            // Connected over an hour before: old enough to be deleted when the post answers 410.
+            s.connections["AAAAAAAAAAAAAAA="] = 1_764_633_000_000
+            s.connections["BBBBBBBBBBBBBBB="] = 1_764_633_000_000
+            s.failingHistoryWrites = 1
+        }
+        channel.state.withLock { $0.gone = ["BBBBBBBBBBBBBBB="] }
+        #expect(throws: VisitorCounterError.self) { _ = try processor().handle(batch(visits: 17, sequence: 1), context: Fixtures.context()) }
+        store.state.withLock { s in
+            #expect(s.removed == ["BBBBBBBBBBBBBBB="])
+            #expect(s.connections["BBBBBBBBBBBBBBB="] == nil)
+            #expect(s.recordedTotals.map(\.0) == [HistoryTotals(visits: 17)])
+        }
+    }
 }

@@ -535,23 +535,35 @@ def test_the_local_gateway_reads_the_routes_and_the_filter_as_the_template_decla
 # ---------------------------------------------------------------- alarms, dashboard, failed batches
 
 SUMMARY_SWIFT = ROOT / "Sources" / "VisitorCounterCore" / "BroadcastSummary.swift"
+UPDATER_METRICS_SWIFT = ROOT / "Sources" / "VisitorCounterCore" / "UpdaterMetrics.swift"
 
 
 def emf_metrics():
-    """(namespace, {metric names}, dimension name) of DBStreamProcessor's summary line, read from the code
-    that writes it, so an alarm or widget cannot name a metric the function does not write."""
-    text = SUMMARY_SWIFT.read_text()
-    namespace = re.search(r'static let namespace = "(\w+)"', text).group(1)
-    metrics_list = re.search(r"let metrics = \[(.*?)\]\s*\n\s*\.map", text, re.S).group(1)
-    names = set(re.findall(r'\("(\w+)", "\w+"\)', metrics_list))
-    (dimension,) = re.findall(r'dimensions = "\[\[\\"(\w+)\\"\]\]"', text)
-    return namespace, names, dimension
+    """(namespace, {function: {metric names}}, dimension name) of the two functions' EMF lines, read from the
+    code that writes them (DBStreamProcessor's summary line, DBUpdater's metric line), so an alarm or widget
+    cannot name a metric a function does not write. The functions are keyed as the dashboard reader shows
+    their names (`<DBUpdaterFunction>`)."""
+    summary = SUMMARY_SWIFT.read_text()
+    namespace = re.search(r'static let namespace = "(\w+)"', summary).group(1)
+    definitions = re.search(r"static let metricDefinitions: .*? = \[(.*?)\]\n", summary, re.S).group(1)
+    stream_names = set(re.findall(r'\("(\w+)", "\w+"\)', definitions))
+    (dimension,) = re.findall(r'dimensions = "\[\[\\"(\w+)\\"\]\]"', summary)
+
+    updater = UPDATER_METRICS_SWIFT.read_text()
+    constants = dict(re.findall(r'static let (\w+Metric) = "(\w+)"', updater))
+    listed = re.search(r"static let metricNames = \[(.*?)\]", updater).group(1)
+    updater_names = {constants[name.strip()] for name in listed.split(",")}
+    # The same namespace and dimension as the summary line.
+    assert "\\\"Namespace\\\":\\\"\\(BroadcastSummary.namespace)\\\"" in updater
+    assert re.findall(r'dimensions = "\[\[\\"(\w+)\\"\]\]"', updater) == [dimension]
+    return namespace, {"<DBStreamProcessorFunction>": stream_names, "<DBUpdaterFunction>": updater_names}, dimension
 
 
-def test_the_emf_reader_sees_the_summary_line_s_metrics():
+def test_the_emf_reader_sees_both_lines_metrics():
     namespace, names, dimension = emf_metrics()
     assert namespace == "VisitorCounter"
-    assert names == {"connections", "sent", "gone", "failed", "retries", "durationMs"}
+    assert names["<DBStreamProcessorFunction>"] == {"connections", "sent", "gone", "failed", "retries", "durationMs"}
+    assert names["<DBUpdaterFunction>"] == {"visits", "newVisitors", "handshakeErrors", "conflicts", "retries"}
     assert dimension == "FunctionName"
 
 
@@ -592,6 +604,9 @@ SINGLE_METRIC_ALARMS = {
     # Several periods in a row: every one of 3.
     "BroadcastFailuresAlarm": ("VisitorCounter", "failed", {"FunctionName": {"Ref": "DBStreamProcessorFunction"}},
                                "Sum", 300, 3, 3, 1, "GreaterThanOrEqualToThreshold"),
+    # The share of $connects that failed (each writes one 0/1 sample): a fifth, in 2 of 3 periods.
+    "DBUpdaterHandshakeErrorsAlarm": ("VisitorCounter", "handshakeErrors", {"FunctionName": {"Ref": "DBUpdaterFunction"}},
+                                      "Average", 300, 3, 2, 0.2, "GreaterThanOrEqualToThreshold"),
     "FailedStreamBatchesAlarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible",
                                  {"QueueName": {"Fn::GetAtt": ["FailedStreamBatchesQueue", "QueueName"]}},
                                  "Maximum", 300, 1, 1, 1, "GreaterThanOrEqualToThreshold"),
@@ -627,12 +642,26 @@ def test_single_metric_alarm(template, name):
     assert "Unit" not in props
 
 
-def test_broadcast_alarm_reads_the_metric_the_summary_line_writes(template):
+@pytest.mark.parametrize("name", sorted(n for n, a in SINGLE_METRIC_ALARMS.items() if a[0] == "VisitorCounter"))
+def test_each_emf_alarm_reads_a_metric_its_function_writes(template, name):
     namespace, names, dimension = emf_metrics()
-    props = template["Resources"]["BroadcastFailuresAlarm"]["Properties"]
-    assert props["Namespace"] == namespace and props["MetricName"] in names
+    props = template["Resources"][name]["Properties"]
     # The dimension value is AWS_LAMBDA_FUNCTION_NAME, the function's name (its Ref).
-    assert props["Dimensions"] == [{"Name": dimension, "Value": {"Ref": "DBStreamProcessorFunction"}}]
+    (dimensions,) = props["Dimensions"]
+    assert dimensions["Name"] == dimension
+    function = f"<{dimensions['Value']['Ref']}>"
+    assert props["Namespace"] == namespace and props["MetricName"] in names[function], (name, function)
+
+
+def test_handshake_errors_alarm_is_a_share_of_the_connects_dbupdater_handled(template):
+    """handshakeErrors is 0 or 1 once per $connect (UpdaterMetricsTests checks the line), so its Average is the
+    share of failed handshakes; a threshold between 0 and 1 makes sense only for that statistic."""
+    props = template["Resources"]["DBUpdaterHandshakeErrorsAlarm"]["Properties"]
+    assert props["Statistic"] == "Average"
+    assert 0 < props["Threshold"] < 1
+    # One failed connect out of the four a quiet site sees in 5 minutes is enough in 2 of 3 periods, not in one.
+    assert 1 / 4 >= props["Threshold"]
+    assert props["DatapointsToAlarm"] >= 2
 
 
 def test_iterator_age_alarm_fires_before_records_age_out(template):
@@ -779,8 +808,8 @@ def test_dashboard_names_only_metrics_that_exist(dashboard):
     assert lines
     for title, line_namespace, metric, dimensions in lines:
         if line_namespace == namespace:
-            assert metric in emf_names, (title, metric)
-            assert dimensions == {dimension: "<DBStreamProcessorFunction>"}, (title, metric)
+            assert set(dimensions) == {dimension}, (title, metric)
+            assert metric in emf_names[dimensions[dimension]], (title, metric)
         elif line_namespace == "AWS/Lambda":
             assert metric in LAMBDA_METRICS, (title, metric)
             assert set(dimensions) == {"FunctionName"} and dimensions["FunctionName"] in functions
@@ -796,10 +825,11 @@ def test_dashboard_names_only_metrics_that_exist(dashboard):
             raise AssertionError(f"unexpected namespace {line_namespace} in {title}")
 
 
-def test_dashboard_shows_every_broadcast_figure_and_lambda_s_own(dashboard):
-    namespace, emf_names, _ = emf_metrics()
+def test_dashboard_shows_every_figure_of_both_functions_and_lambda_s_own(dashboard):
+    namespace, emf_names, dimension = emf_metrics()
     lines = list(widget_metrics(dashboard))
-    assert {metric for _, ns, metric, _ in lines if ns == namespace} == emf_names
+    for function, names in emf_names.items():
+        assert {metric for _, ns, metric, dims in lines if ns == namespace and dims[dimension] == function} == names
     for function in ("<DBUpdaterFunction>", "<DBStreamProcessorFunction>"):
         assert {metric for _, ns, metric, dims in lines if ns == "AWS/Lambda" and dims["FunctionName"] == function} >= {
             "Duration", "Errors", "Throttles"}

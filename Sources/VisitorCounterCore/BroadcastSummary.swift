@@ -31,14 +31,21 @@ public struct BroadcastSummary: Sendable, Equatable {
     /// The metric namespace.
     public static let namespace = "VisitorCounter"
 
+    /// The figures the line declares as metrics, with their units (tests/test_template.py reads this list:
+    /// every metric of the dashboard and the alarms must be one of them or of `UpdaterMetrics`).
+    public static let metricDefinitions: [(name: String, unit: String)] = [
+        ("connections", "Count"), ("sent", "Count"), ("gone", "Count"), ("failed", "Count"), ("retries", "Count"),
+        ("durationMs", "Milliseconds"),
+    ]
+
+    /// The EMF `Metrics` array, made once.
+    static let metricsJSON = metricDefinitions.map { "{\"Name\":\"\($0.name)\",\"Unit\":\"\($0.unit)\"}" }.joined(separator: ",")
+
     /// The log line: the summary fields at the top level plus the `_aws` EMF metadata.
     /// - Parameters:
     ///   - timestamp: epoch milliseconds.
     ///   - functionName: the `FunctionName` dimension (`AWS_LAMBDA_FUNCTION_NAME`), when known.
     public func logLine(timestamp: Int64, functionName: String?) -> String {
-        let metrics = [("connections", "Count"), ("sent", "Count"), ("gone", "Count"), ("failed", "Count"),
-                       ("retries", "Count"), ("durationMs", "Milliseconds")]
-            .map { "{\"Name\":\"\($0.0)\",\"Unit\":\"\($0.1)\"}" }.joined(separator: ",")
         var dimensions = "[[]]"
         var dimensionValue = ""
         if let functionName, !functionName.isEmpty {
@@ -56,6 +63,6 @@ public struct BroadcastSummary: Sendable, Equatable {
             + "\"message\":\"broadcast\",\"reason\":\(JSONText.quoted(reason)),\"connections\":\(connections),\"sent\":\(sent),"
             + "\"gone\":\(gone),\"failed\":\(failed),\"retries\":\(retries),\"durationMs\":\(durationMs)\(extra)\(dimensionValue),"
             + "\"_aws\":{\"Timestamp\":\(timestamp),\"CloudWatchMetrics\":[{\"Namespace\":\"\(Self.namespace)\","
-            + "\"Dimensions\":\(dimensions),\"Metrics\":[\(metrics)]}]}}"
+            + "\"Dimensions\":\(dimensions),\"Metrics\":[\(Self.metricsJSON)]}]}}"
     }
 }

@@ -37,6 +37,9 @@ public protocol CounterStore {
 
     /// The counter's total, the `history` item and the recorded days among `days`, in one read.
     func readHistory(days: [UTCDay], deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> StoredHistory
+
+    /// Retries and conflicts since the store was made (cumulative).
+    var activity: StoreActivity { get }
 }
 
 /// What `readHistory` found.

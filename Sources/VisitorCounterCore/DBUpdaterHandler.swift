@@ -10,27 +10,59 @@ public struct DBUpdaterHandler: LambdaHandler {
     public let store: any CounterStore
     /// Wall-clock epoch milliseconds (injectable for tests): the UTC day of visitors and history.
     public let now: @Sendable () -> Int64
+    /// `AWS_LAMBDA_FUNCTION_NAME`, the metric dimension.
+    public let functionName: String?
+    /// Where the metric line goes (stdout in Lambda).
+    public let emit: @Sendable (String) -> Void
 
     public init(
         configuration: FunctionConfiguration, store: any CounterStore,
-        now: @escaping @Sendable () -> Int64 = WallClock.epochMilliseconds
+        now: @escaping @Sendable () -> Int64 = WallClock.epochMilliseconds, functionName: String? = nil,
+        emit: @escaping @Sendable (String) -> Void = StreamProcessorHandler.writeLine
     ) {
         self.configuration = configuration
         self.store = store
         self.now = now
+        self.functionName = functionName
+        self.emit = emit
     }
 
     public func handle(_ event: APIGatewayWebSocketRequest, context: LambdaContext) throws -> APIGatewayWebSocketResponse {
+        // Set once the request reaches DynamoDB: a refused or malformed request writes no metric line.
+        var metrics: UpdaterMetrics?
+        let before = store.activity
+        defer {
+            if var metrics {
+                let activity = store.activity.since(before)
+                metrics.retries = activity.retries
+                metrics.conflicts = activity.conflicts
+                emit(metrics.logLine(timestamp: now(), functionName: functionName, logLevel: context.logger.level))
+            }
+        }
+        do {
+            return try respond(to: event, context: context, metrics: &metrics)
+        } catch {
+            if event.requestContext.routeKey == "$connect" { metrics?.handshakeErrors = 1 }
+            throw error
+        }
+    }
+
+    private func respond(
+        to event: APIGatewayWebSocketRequest, context: LambdaContext, metrics: inout UpdaterMetrics?
+    ) throws -> APIGatewayWebSocketResponse {
         // Leave time to report the result: a store call must not run into Lambda's own timeout.
         let deadline = context.deadlineInstant - .milliseconds(200)
-        switch event.requestContext.routeKey {
+        let route = event.requestContext.routeKey
+        switch route {
         case "$connect":
-            return try connect(event, context: context, deadline: deadline)
+            return try connect(event, context: context, deadline: deadline, metrics: &metrics)
         case "$disconnect":
             let id = try Self.connectionId(of: event)
+            metrics = UpdaterMetrics(route: route)
             try store.disconnect(connectionId: id, liveViewers: configuration.liveViewers, deadline: deadline)
             return APIGatewayWebSocketResponse(statusCode: 200)
         case "sync":
+            metrics = UpdaterMetrics(route: route)
             let counter = try store.readCounter(deadline: deadline)
             // The stored live count is advisory: below zero or missing it is shown as zero, never an error.
             guard let message = CounterMessage(
@@ -41,15 +73,17 @@ public struct DBUpdaterHandler: LambdaHandler {
             }
             return APIGatewayWebSocketResponse(statusCode: 200, body: message.json)
         case "history":
+            metrics = UpdaterMetrics(route: route)
             return APIGatewayWebSocketResponse(statusCode: 200, body: try history(deadline: deadline).json)
         default:
-            context.logger.warn("unknown route", ["routeKey": .string(event.requestContext.routeKey)])
+            context.logger.warn("unknown route", ["routeKey": .string(route)])
             return APIGatewayWebSocketResponse(statusCode: 400)
         }
     }
 
     private func connect(
-        _ event: APIGatewayWebSocketRequest, context: LambdaContext, deadline: ContinuousClock.Instant
+        _ event: APIGatewayWebSocketRequest, context: LambdaContext, deadline: ContinuousClock.Instant,
+        metrics: inout UpdaterMetrics?
     ) throws -> APIGatewayWebSocketResponse {
         let id = try Self.connectionId(of: event)
         guard configuration.allows(origin: event.header("Origin")) else {
@@ -64,6 +98,7 @@ public struct DBUpdaterHandler: LambdaHandler {
             }
             visitId = visit
         }
+        metrics = UpdaterMetrics(route: "$connect", newVisitors: configuration.uniqueVisitors ? 0 : nil)
         var visitor: VisitorMark?
         if configuration.uniqueVisitors {
             let day = UTCDay(epochMilliseconds: now())
@@ -78,6 +113,13 @@ public struct DBUpdaterHandler: LambdaHandler {
             connectionId: id, connectedAt: event.requestContext.connectedAt, visitId: visitId,
             liveViewers: configuration.liveViewers, visitor: visitor)
         let outcome = try store.connect(connection, deadline: deadline)
+        switch outcome {
+        case .counted: metrics?.visits = 1
+        case .countedNewVisitor:
+            metrics?.visits = 1
+            metrics?.newVisitors = 1
+        case .repeatVisit, .alreadyConnected: break
+        }
         context.logger.debug("connected", ["outcome": .string("\(outcome)")])
         return APIGatewayWebSocketResponse(statusCode: 200)
     }

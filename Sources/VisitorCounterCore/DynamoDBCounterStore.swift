@@ -27,6 +27,8 @@ public final class DynamoDBCounterStore: CounterStore {
     var saltCache: (day: UTCDay, salt: [UInt8])?
     /// The day whose previous day's salt this process deleted.
     var previousSaltDeleted: UTCDay?
+    /// Attempts of counting transactions made again (`StoreActivity.conflicts`).
+    var transactionReattempts = 0
 
     static let one: DynamoDBItem = [":one": .number("1")]
     /// Visit markers live one day (TTL), long enough for any reconnect of one page view.
@@ -48,6 +50,19 @@ public final class DynamoDBCounterStore: CounterStore {
     }
 
     static func shardKey(_ index: Int) -> DynamoDBItem { ["id": .string(CounterShards.id(index))] }
+
+    /// The client's retries and this store's re-attempted counting transactions, since it was made.
+    public var activity: StoreActivity { StoreActivity(retries: client.retryCount, conflicts: transactionReattempts) }
+
+    /// A transaction that writes a counter shard: each attempt picks its shard anew, and every attempt after
+    /// the first is counted (the previous one was cancelled on a conflict, throttled, or failed in transit:
+    /// the client retries all of these and does not say which it was).
+    func countingTransaction(deadline: ContinuousClock.Instant, _ makeItems: () -> [TransactWriteItem]) throws(AWSClientError) {
+        try client.transactWriteItems(deadline: deadline) { attempt in
+            if attempt > 1 { transactionReattempts += 1 }
+            return makeItems()
+        }
+    }
 
     /// An update of a random shard; `REMOVE correction` marks it as an ordinary change in the stream.
     func shardUpdate(_ adds: String, values: DynamoDBItem) -> TransactWriteItem {
@@ -88,7 +103,7 @@ public final class DynamoDBCounterStore: CounterStore {
         if connection.liveViewers { adds.append("live :one") }
 
         do {
-            try client.transactWriteItems(deadline: deadline) { _ in
+            try countingTransaction(deadline: deadline) {
                 fixed + [shardUpdate(adds.joined(separator: ", "), values: Self.one)]
             }
             return connection.visitor == nil ? .counted : .countedNewVisitor
@@ -121,7 +136,7 @@ public final class DynamoDBCounterStore: CounterStore {
     ) throws(VisitorCounterError) -> ConnectOutcome {
         do {
             if live {
-                try client.transactWriteItems(deadline: deadline) { _ in [putConnection, shardUpdate("live :one", values: Self.one)] }
+                try countingTransaction(deadline: deadline) { [putConnection, shardUpdate("live :one", values: Self.one)] }
             } else {
                 try client.putItem(table: connectionsTable, item: item, condition: "attribute_not_exists(connectionId)", deadline: deadline)
             }
@@ -139,7 +154,7 @@ public final class DynamoDBCounterStore: CounterStore {
         do {
             if liveViewers {
                 let delete = TransactWriteItem.delete(table: connectionsTable, key: key, condition: "attribute_exists(connectionId)")
-                try client.transactWriteItems(deadline: deadline) { _ in
+                try countingTransaction(deadline: deadline) {
                     [delete, shardUpdate("live :minusOne", values: [":minusOne": .number("-1")])]
                 }
                 return true

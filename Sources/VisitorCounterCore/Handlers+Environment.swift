@@ -16,7 +16,9 @@ extension DBUpdaterHandler {
         let client = try DynamoDBClient(
             configuration: AWSConfiguration.fromEnvironment(env), retryPolicy: .dynamoDBUntilDeadline,
             attemptTimeout: .milliseconds(1500))
-        return DBUpdaterHandler(configuration: configuration, store: DynamoDBCounterStore(client: client, configuration: configuration))
+        return DBUpdaterHandler(
+            configuration: configuration, store: DynamoDBCounterStore(client: client, configuration: configuration),
+            functionName: env["AWS_LAMBDA_FUNCTION_NAME"])
     }
 }
 

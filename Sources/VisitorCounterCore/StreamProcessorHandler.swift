@@ -101,23 +101,40 @@ public struct StreamProcessorHandler: LambdaHandler {
         summary.failed = report.failed
         summary.retries = report.retries
         summary.failureSamples = report.failureSamples
+        // The history first: deleting many gone connections one by one may use up the time left, and a
+        // history write that ran out of it would fail the batch. A failure is thrown after the clean-up.
+        var historyFailure: VisitorCounterError?
+        do {
+            try recordHistory(visits: visits, visitors: visitors, day: observedDay, deadline: deadline, summary: &summary)
+        } catch {
+            historyFailure = error
+        }
         let deleted = removeGone(report.gone, connections: open, postedAt: postedAt, deadline: deadline, context: context)
         if let live {
             summary.liveCorrection = convergeLive(to: live - deleted, deadline: deadline, context: context)
         }
-        recordHistory(visits: visits, visitors: visitors, day: observedDay, deadline: deadline, context: context)
+        if let historyFailure { throw historyFailure }
         return DynamoDBBatchResponse(batchItemFailures: [])
     }
 
     /// Records the total broadcast as the day's latest (docs/design.md, "History"), after the broadcast so
-    /// the pages do not wait for it. A failure is logged and not retried: the next change's record
-    /// includes this one's, since figures are differences of totals.
-    private func recordHistory(visits: String, visitors: String?, day: UTCDay, deadline: ContinuousClock.Instant, context: LambdaContext) {
+    /// the pages do not wait for it.
+    ///
+    /// A failure fails the invocation, so that the event source mapping delivers the batch again and the
+    /// total is recorded then: a lost record would not change the sum of the days (figures are differences
+    /// of totals, and the next record includes this one's), but it could move this batch's visits to a later
+    /// day, the one of the next change. Recording is idempotent (a total that raises nothing writes
+    /// nothing), so the batch delivered again changes nothing but the missing record; its broadcast repeats
+    /// the same message to the pages.
+    private func recordHistory(
+        visits: String, visitors: String?, day: UTCDay, deadline: ContinuousClock.Instant, summary: inout BroadcastSummary
+    ) throws(VisitorCounterError) {
         guard let visits = Int64(visits) else { return }
         do {
             try store.recordHistory(HistoryTotals(visits: visits, visitors: visitors.flatMap { Int64($0) }), today: day, deadline: deadline)
         } catch {
-            context.logger.warn("could not record the history", ["error": .string(error.description)])
+            summary.reason = "broadcast, but could not record the history (the batch is retried): \(error)"
+            throw error
         }
     }
 

@@ -7,7 +7,8 @@ import VisitorCounterCore
     let store = InMemoryCounterStore()
 
     func handler(_ config: FunctionConfiguration = FunctionConfiguration()) -> DBUpdaterHandler {
-        DBUpdaterHandler(configuration: config, store: store)
+        // Metric lines are checked in UpdaterMetricsTests; here they are kept off the test output.
+        DBUpdaterHandler(configuration: config, store: store, emit: { _ in })
     }
 
     func send(_ handler: DBUpdaterHandler, _ event: APIGatewayWebSocketRequest) throws -> APIGatewayWebSocketResponse {

@@ -21,14 +21,26 @@ final class InMemoryCounterStore: CounterStore, Sendable {
         var removed: [String] = []
         var corrections: [Int64] = []
         var failNextConnections = false
+        /// `connect` fails (the store's retries spent) while set.
+        var failConnects = false
+        /// History writes that fail before one succeeds again.
+        var failingHistoryWrites = 0
+        /// Cumulative retries and conflicts; every `connect` adds `activityPerConnect`, as a spike would.
+        var activity = StoreActivity()
+        var activityPerConnect = StoreActivity()
         /// Whether deleting a gone connection also takes one off `live` (the DynamoDB store's LIVE_VIEWERS).
         var liveViewers = false
     }
 
     let state = Mutex(State())
 
+    var activity: StoreActivity { state.withLock { $0.activity } }
+
     func connect(_ connection: NewConnection, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> ConnectOutcome {
-        state.withLock { s in
+        try state.withLock { s throws(VisitorCounterError) in
+            s.activity.retries += s.activityPerConnect.retries
+            s.activity.conflicts += s.activityPerConnect.conflicts
+            if s.failConnects { throw VisitorCounterError(.storage, "could not count the visit") }
             if s.connections[connection.connectionId] != nil { return .alreadyConnected }
             s.connections[connection.connectionId] = connection.connectedAt
             s.expiresAt[connection.connectionId] = connection.expiresAt
@@ -70,8 +82,12 @@ final class InMemoryCounterStore: CounterStore, Sendable {
     }
 
     func recordHistory(_ observed: HistoryTotals, today: UTCDay, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
-        state.withLock { s in
+        try state.withLock { s throws(VisitorCounterError) in
             s.recordedTotals.append((observed, today))
+            if s.failingHistoryWrites > 0 {
+                s.failingHistoryWrites -= 1
+                throw VisitorCounterError(.storage, "could not record the history")
+            }
             guard let next = HistoryPointer.next(after: s.history, observed: observed, today: today) else { return }
             s.history = next
             s.days[next.current.day] = next.current

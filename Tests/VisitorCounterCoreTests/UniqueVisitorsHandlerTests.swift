@@ -11,7 +11,8 @@ import VisitorCounterCore
 
     func updater(unique: Bool = true) -> DBUpdaterHandler {
         let clock = clock
-        return DBUpdaterHandler(configuration: FunctionConfiguration(uniqueVisitors: unique), store: store, now: { clock.read() })
+        return DBUpdaterHandler(
+            configuration: FunctionConfiguration(uniqueVisitors: unique), store: store, now: { clock.read() }, emit: { _ in })
     }
 
     func connect(

@@ -25,8 +25,11 @@ var targets: [Target] = [
     .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
     .target(name: "SigV4", dependencies: ["CCrypto"], swiftSettings: strict),
     .target(name: "LambdaEvents", swiftSettings: strict),
-    .target(name: "AWSClient", dependencies: ["CurlHTTP", "SigV4", "LambdaEvents"], swiftSettings: strict),
-    .target(name: "LambdaRuntime", dependencies: ["CurlHTTP"], swiftSettings: strict),
+    // Strict JSON reader/writer and a Codable Decoder/Encoder over them: the bootstraps' JSON without
+    // Foundation (docs/design.md §6: FoundationEssentials was over half of a bootstrap's size).
+    .target(name: "JSONCoding", swiftSettings: strict),
+    .target(name: "AWSClient", dependencies: ["CurlHTTP", "SigV4", "LambdaEvents", "JSONCoding"], swiftSettings: strict),
+    .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "JSONCoding"], swiftSettings: strict),
     .target(
         name: "VisitorCounterCore",
         // SigV4 for its SHA-256 only (a visitor's daily hash): libcrypto is linked for signing anyway.
@@ -39,12 +42,13 @@ var targets: [Target] = [
     .executableTarget(name: "EchoFunction", dependencies: ["LambdaRuntime", "CurlHTTP"], swiftSettings: strict),
     // Test support (full Foundation is fine here: it never ships in a bootstrap).
     .target(name: "TestSupport", dependencies: ["CurlHTTP"], swiftSettings: strict),
+    .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding", "LambdaEvents", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "TestSupport"], swiftSettings: strict),
     .testTarget(
         name: "AWSClientTests",
-        dependencies: ["AWSClient", "TestSupport"],
+        dependencies: ["AWSClient", "JSONCoding", "TestSupport"],
         swiftSettings: strict
     ),
     .testTarget(
@@ -54,7 +58,7 @@ var targets: [Target] = [
     ),
     // The event decoders over the seeded fuzz corpus (scripts/fuzz_events.py); scripts/fuzz_asan.sh runs
     // it under the address sanitizer.
-    .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "TestSupport"], path: "Tests/RobustnessTests/Decoders", swiftSettings: strict),
+    .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "JSONCoding", "TestSupport"], path: "Tests/RobustnessTests/Decoders", swiftSettings: strict),
 ]
 
 var dependencies: [Package.Dependency] = []
@@ -148,7 +152,7 @@ if !coreOnly {
 /// that under the address sanitizer in its own scratch path, without the rest of the package.
 let decodersOnly = Context.environment["VC_FUZZ_DECODERS_ONLY"] == "1"
 if decodersOnly {
-    targets = targets.filter { ["CCurl", "CurlHTTP", "TestSupport", "LambdaEvents", "DecoderFuzzTests"].contains($0.name) }
+    targets = targets.filter { ["CCurl", "CurlHTTP", "TestSupport", "LambdaEvents", "JSONCoding", "DecoderFuzzTests"].contains($0.name) }
     dependencies = []
 }
 

@@ -1,9 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
+import JSONCoding
 
 extension AWSClientError {
     /// The longest service message kept: enough to read, too short to carry a body full of echoed request data.
@@ -25,7 +21,7 @@ extension AWSClientError {
 
         let text = String(decoding: response.body, as: UTF8.self)
         let start = text.first { !$0.isWhitespace }
-        if start == "{", let body = try? JSONDecoder().decode(JSONErrorBody.self, from: Data(response.body)) {
+        if start == "{", let body = try? JSONByteDecoder().decode(JSONErrorBody.self, from: response.body) {
             awsCode = body.type.map(codeFromErrorType)
             message = body.message ?? body.capitalMessage
             reasons = body.cancellationReasons ?? []

@@ -1,8 +1,9 @@
 /// Encodes `Encodable` values as JSON bytes, without Foundation.
 ///
 /// Matches Foundation's `JSONEncoder` with default strategies, except: `/` is not escaped, members come
-/// in the order they were encoded (Foundation's order is unspecified unless sorted), integral `Double`s
-/// keep their `.0` (`1.0`; the value reads back the same), and ``sortedKeys`` sorts by UTF-8 bytes.
+/// in the order they were encoded (Foundation's order is unspecified unless sorted), and ``sortedKeys`` sorts
+/// by UTF-8 bytes. Numbers are written as Foundation writes them: the shortest text that reads back as the
+/// same value, integral ones without `.0`.
 /// A non-finite `Double`/`Float` is an `EncodingError.invalidValue`, as in Foundation.
 public struct JSONByteEncoder: Sendable {
     /// Whether each object's members are written sorted by name (the same content then gives the same bytes).

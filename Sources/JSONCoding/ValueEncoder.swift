@@ -75,6 +75,10 @@ final class ValueEncoder: Encoder, PathNode {
             throw EncodingError.invalidValue(
                 value, EncodingError.Context(codingPath: path, debugDescription: "Unable to encode \(F.self).\(value) directly in JSON."))
         }
-        return .value(.number(value.description))
+        // The shortest text that reads back as the same value, without a ".0" on integral values (as
+        // Foundation writes them: `1700000000` for an ApproximateCreationDateTime, not `1700000000.0`).
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return .value(.number(text))
     }
 }

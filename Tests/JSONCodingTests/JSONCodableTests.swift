@@ -72,6 +72,12 @@ struct JSONCodableTests {
         #expect(try JSONByteDecoder().decode(Float.self, from: Array("3.4028235e38".utf8)) == .greatestFiniteMagnitude)
     }
 
+    @Test func numbersAreWrittenAsFoundationWritesThem() throws {
+        let text = String(decoding: try JSONByteEncoder().encode([1.0, -0.0, 1_700_000_000, 0.5, 1e16, 1e-7, 123.25]), as: UTF8.self)
+        #expect(text == "[1,-0,1700000000,0.5,1e+16,1e-07,123.25]")
+        #expect(String(decoding: try JSONByteEncoder().encode([Int64.min]), as: UTF8.self) == "[-9223372036854775808]")
+    }
+
     @Test func nonFiniteNumbersAreRefusedBothWays() {
         #expect(throws: EncodingError.self) { try JSONByteEncoder().encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try JSONByteEncoder().encode(["x": Float.infinity]) }

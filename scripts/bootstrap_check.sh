@@ -132,6 +132,12 @@ check_binary() {
     echo "  ok: no Foundation module in the binary"
   fi
 
+  # Not a violation, but worth knowing: String's firstRange(of:), replacing(_:with:), contains(String) and
+  # regexes come from _StringProcessing/_RegexParser, about 1.3 MB of a bootstrap.
+  if strings -a -n 8 "$binary" | grep -qxE '_StringProcessing|_RegexParser'; then
+    echo "  note: links _StringProcessing/_RegexParser (about 1.3 MB): a String search or replace API in the Lambda code?"
+  fi
+
   bytes=$(stat -c %s "$binary")
   gzipped=$(gzip -9 -c "$binary" | wc -c)
   echo "  size: ${bytes} bytes, $(megabytes "$bytes") MB, gzipped $(megabytes "$gzipped") MB"

@@ -24,10 +24,10 @@ var targets: [Target] = [
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
     .target(name: "SigV4", dependencies: ["CCrypto"], swiftSettings: strict),
-    .target(name: "LambdaEvents", swiftSettings: strict),
     // Strict JSON reader/writer and a Codable Decoder/Encoder over them: the bootstraps' JSON without
     // Foundation (docs/design.md §6: FoundationEssentials was over half of a bootstrap's size).
     .target(name: "JSONCoding", swiftSettings: strict),
+    .target(name: "LambdaEvents", dependencies: ["JSONCoding"], swiftSettings: strict),
     .target(name: "AWSClient", dependencies: ["CurlHTTP", "SigV4", "LambdaEvents", "JSONCoding"], swiftSettings: strict),
     .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "JSONCoding"], swiftSettings: strict),
     .target(

@@ -20,7 +20,16 @@ struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     var codingPath: [any CodingKey] { decoder.codingPath }
 
-    var allKeys: [Key] { object.keys.compactMap { Key(stringValue: $0) } }
+    var allKeys: [Key] {
+        // A plain loop: compactMap's closure and Optional<Key> cost a generic metadata lookup per call here
+        // (this code runs unspecialized, through the Decoder protocol).
+        var keys: [Key] = []
+        keys.reserveCapacity(object.count)
+        for name in object.keys {
+            if let key = Key(stringValue: name) { keys.append(key) }
+        }
+        return keys
+    }
 
     func contains(_ key: Key) -> Bool { lookup(key) != nil }
 

@@ -75,7 +75,8 @@ struct JSONModelTests {
             #"{"connectedAt":"2026-12-02T03:00:00.000Z","identity":{"sourceIp":"192.0.2.1","userAgent":"Mozilla/5.0"},"lastActiveAt":"2026-12-02T03:01:00.000Z"}"#)
         #expect(connection.ours == connection.theirs)
         #expect(connection.ours.sourceIp == "192.0.2.1" && connection.ours.userAgent == "Mozilla/5.0")
-        #expect(try both(EmptyOutput.self, #"{"ConsumedCapacity":[{"TableName":"t","CapacityUnits":2.0}]}"#).ours is EmptyOutput)
+        // An answer whose content is not needed decodes whatever it holds (it throws otherwise).
+        _ = try both(EmptyOutput.self, #"{"ConsumedCapacity":[{"TableName":"t","CapacityUnits":2.0}]}"#)
     }
 
     @Test func serviceErrorBodiesAreReadWithoutFoundation() {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The event decoders (LambdaEvents) under the address sanitizer, over the seeded fuzz corpus of
-# scripts/fuzz_events.py (DecoderFuzzTests). Its own scratch path, .build-asan, and a package cut down
-# to the decoders and their tests (VC_FUZZ_DECODERS_ONLY=1), so it neither disturbs nor waits for the
-# main build. FUZZ_SEED and FUZZ_EVENTS as for the other fuzz tests. Called by scripts/test.sh.
+# The event decoders (LambdaEvents over JSONCoding, the bootstraps' own JSON reader and Codable decoder)
+# under the address sanitizer, over the seeded fuzz corpus of scripts/fuzz_events.py (DecoderFuzzTests: the
+# typed decoders, the raw JSONReader, and both checked against Foundation's). Its own scratch path,
+# .build-asan, and a package cut down to the decoders and their tests (VC_FUZZ_DECODERS_ONLY=1), so it
+# neither disturbs nor waits for the main build. FUZZ_SEED and FUZZ_EVENTS as for the other fuzz tests. Called by scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export VC_FUZZ_DECODERS_ONLY=1

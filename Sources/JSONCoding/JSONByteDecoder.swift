@@ -21,7 +21,7 @@ public struct JSONByteDecoder: Sendable {
         try ValueDecoder(value: value, parent: nil, element: nil).unbox(value, as: type, element: nil)
     }
 
-    /// ``JSONReader/read(_:)-([UInt8])`` with its error as a `DecodingError`, as Codable callers expect.
+    /// `JSONReader.read` with its error as a `DecodingError`, as Codable callers expect.
     static func read(_ bytes: [UInt8]) throws -> JSONValue {
         do {
             return try JSONReader.read(bytes)

@@ -42,6 +42,7 @@ public struct UnixTime: Sendable, Hashable, Comparable {
         UnixTime(secondsSince1970: secondsSince1970 + seconds)
     }
 
+    /// Earlier than.
     public static func < (lhs: UnixTime, rhs: UnixTime) -> Bool {
         lhs.secondsSince1970 < rhs.secondsSince1970
     }

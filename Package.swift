@@ -21,6 +21,7 @@ let package = Package(
         // What the local stack builds on (LocalStack/Package.swift).
         .library(name: "AWSClient", targets: ["AWSClient"]),
         .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
+        .library(name: "JSONCoding", targets: ["JSONCoding"]),
         .library(name: "LambdaEvents", targets: ["LambdaEvents"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "SigV4", targets: ["SigV4"]),
@@ -40,9 +41,11 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "SigV4", dependencies: ["CCrypto"], swiftSettings: strict),
-        .target(name: "LambdaEvents", swiftSettings: strict),
-        .target(name: "AWSClient", dependencies: ["CurlHTTP", "SigV4", "LambdaEvents"], swiftSettings: strict),
-        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP"], swiftSettings: strict),
+        // Our JSON reader and writer, with Codable coders over them: the bootstraps carry no Foundation.
+        .target(name: "JSONCoding", swiftSettings: strict),
+        .target(name: "LambdaEvents", dependencies: ["JSONCoding"], swiftSettings: strict),
+        .target(name: "AWSClient", dependencies: ["CurlHTTP", "SigV4", "LambdaEvents", "JSONCoding"], swiftSettings: strict),
+        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "JSONCoding"], swiftSettings: strict),
         .target(
             name: "VisitorCounterCore",
             // SigV4 for its SHA-256 only (a visitor's daily hash): libcrypto is linked for signing anyway.
@@ -60,10 +63,11 @@ let package = Package(
         // The runtime loop against in-memory fakes and a scripted socket; its process tests are in LocalStack/.
         .testTarget(name: "LambdaRuntimeTests", dependencies: ["LambdaRuntime", "CurlHTTP"], swiftSettings: strict),
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding", "LambdaEvents", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "JSONCoding", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "VisitorCounterCoreTests", dependencies: ["VisitorCounterCore", "TestSupport"], swiftSettings: strict),
         // The event decoders over the seeded fuzz corpus (vctools/fixtures/fuzz_events.py); scripts/fuzz_asan.sh
         // runs it under the address sanitizer.
-        .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "JSONCoding", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -9,8 +9,13 @@
 # - no versioned libcurl symbol anywhere (Debian tags them CURL_OPENSSL_4; AL2023's libcurl has no such
 #   version, so the loader would refuse the binary); the project loads libcurl with dlopen at run time;
 # - every NEEDED library is on the allow-list below, and nothing of ICU / FoundationInternationalization;
+# - no Foundation at all, linked statically or not (issue 13: FoundationEssentials was about 8 of a
+#   bootstrap's 14 MB): the bootstraps use JSONCoding and the C library instead. A static Swift binary keeps
+#   each module's name as a NUL-terminated string in its Swift metadata (the module context descriptors in
+#   .rodata, which stripping keeps since the runtime reads them), so `strings` finds `FoundationEssentials`
+#   even in a stripped bootstrap; mangled names that mention the module (`20FoundationEssentials`) count too;
 # - prints the size: bytes, MB and gzipped MB (what the deployment zip roughly costs).
-# Exits non-zero, naming each violation, if any binary fails. Uses readelf and objdump (binutils) only:
+# Exits non-zero, naming each violation, if any binary fails. Uses readelf, objdump and strings (binutils) only:
 # nothing here runs the binary.
 set -euo pipefail
 
@@ -72,7 +77,7 @@ check_versions() {
 }
 
 check_binary() {
-  local binary=$1 lib allowed bytes gzipped curl_versioned icu_symbols
+  local binary=$1 lib allowed bytes gzipped curl_versioned icu_symbols foundation
   echo "== $binary"
   if [ ! -f "$binary" ]; then
     fail "no such file"
@@ -118,6 +123,21 @@ check_binary() {
   icu_symbols=$(objdump -T "$binary" | awk '{print $NF}' | grep -E '^(u_|ucal_|udat_|unum_|ucol_|ubrk_)[A-Za-z]' | head -n 5 | tr '\n' ' ' || true)
   [ -z "$icu_symbols" ] || fail "exports ICU symbols: ${icu_symbols}"
 
+  foundation=$(strings -a -n 8 "$binary" |
+    grep -oE '^(FoundationEssentials|FoundationInternationalization|_FoundationCShims|_FoundationCollections|Foundation)$|[0-9]+(FoundationEssentials|FoundationInternationalization)' |
+    sed 's/^[0-9]*//' | sort | uniq -c | awk '{printf "%s (%d) ", $2, $1}' || true)
+  if [ -n "$foundation" ]; then
+    fail "contains Foundation (module names in its Swift metadata: ${foundation}): the bootstraps must use JSONCoding and libc instead (docs/benchmarks.md)"
+  else
+    echo "  ok: no Foundation module in the binary"
+  fi
+
+  # Not a violation, but worth knowing: String's firstRange(of:), replacing(_:with:), contains(String) and
+  # regexes come from _StringProcessing/_RegexParser, about 1.3 MB of a bootstrap.
+  if strings -a -n 8 "$binary" | grep -qxE '_StringProcessing|_RegexParser'; then
+    echo "  note: links _StringProcessing/_RegexParser (about 1.3 MB): a String search or replace API in the Lambda code?"
+  fi
+
   bytes=$(stat -c %s "$binary")
   gzipped=$(gzip -9 -c "$binary" | wc -c)
   echo "  size: ${bytes} bytes, $(megabytes "$bytes") MB, gzipped $(megabytes "$gzipped") MB"
@@ -130,7 +150,7 @@ if [ $# -eq 0 ]; then
   echo "usage: $0 <binary>..." >&2
   exit 2
 fi
-for tool in readelf objdump gzip; do
+for tool in readelf objdump gzip strings; do
   command -v "$tool" >/dev/null 2>&1 || { echo "error: $tool not found (install binutils / gzip)" >&2; exit 2; }
 done
 

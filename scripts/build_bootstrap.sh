@@ -6,8 +6,10 @@
 # `sam build` calls it through the Makefile's build-<LogicalId> targets with ARTIFACTS_DIR.
 # - release, `--static-swift-stdlib`: the Swift runtime is linked in, so AL2023 needs no Swift install;
 #   libstdc++ and libgcc stay dynamic (static ones pull in arc4random@GLIBC_2.36, _dl_find_object@GLIBC_2.35).
-# - `-Xlinker --wrap=hypotf`: FoundationEssentials' JSON reaches hypotf@GLIBC_2.35 (Debian 12 has 2.36,
+# - `-Xlinker --wrap=hypotf`: FoundationEssentials' JSON reached hypotf@GLIBC_2.35 (Debian 12 has 2.36,
 #   AL2023 2.34); CCurl's glibc_compat.c (compiled in release only) provides __wrap_hypotf over hypot@GLIBC_2.2.5.
+#   The bootstraps no longer link Foundation (JSONCoding instead; bootstrap_check.sh refuses it), but the wrap
+#   stays, so that any other path to hypotf cannot make a bootstrap unloadable on AL2023.
 # - `-Xlinker -s`: strip at link time (smaller zip, faster cold start).
 # - the root package is the Lambda side alone (no dependencies), so nothing is resolved or fetched.
 # - its own scratch path, so these flags never force a relink of the dev builds in .build (and vice versa);

@@ -1,9 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
+import JSONCoding
 
 extension AWSClientError {
     /// The longest service message kept: enough to read, too short to carry a body full of echoed request data.
@@ -25,7 +21,7 @@ extension AWSClientError {
 
         let text = String(decoding: response.body, as: UTF8.self)
         let start = text.first { !$0.isWhitespace }
-        if start == "{", let body = try? JSONDecoder().decode(JSONErrorBody.self, from: Data(response.body)) {
+        if start == "{", let body = try? JSONByteDecoder().decode(JSONErrorBody.self, from: response.body) {
             awsCode = body.type.map(codeFromErrorType)
             message = body.message ?? body.capitalMessage
             reasons = body.cancellationReasons ?? []
@@ -71,14 +67,43 @@ extension AWSClientError {
     }
 
     /// The text of the first `<name>…</name>`, XML entities decoded; nil when absent.
+    /// Works on UTF-8 bytes: String's `firstRange(of:)` and `replacing(_:with:)` would link the standard
+    /// library's `_StringProcessing` and `_RegexParser` (about 1.3 MB of a bootstrap) for this one function.
     static func xmlElement(_ name: String, in text: String) -> String? {
-        guard let open = text.firstRange(of: "<\(name)>"),
-            let close = text[open.upperBound...].firstRange(of: "</\(name)>")
+        let bytes = Array(text.utf8)
+        guard let open = firstRange(of: Array("<\(name)>".utf8), in: bytes, from: 0),
+            let close = firstRange(of: Array("</\(name)>".utf8), in: bytes, from: open.upperBound)
         else { return nil }
-        return String(text[open.upperBound..<close.lowerBound])
-            .replacing("&lt;", with: "<").replacing("&gt;", with: ">")
-            .replacing("&quot;", with: "\"").replacing("&apos;", with: "'")
-            .replacing("&amp;", with: "&").trimmingASCIIWhitespace()
+        let entities: [(name: [UInt8], character: UInt8)] = [
+            (Array("&lt;".utf8), UInt8(ascii: "<")), (Array("&gt;".utf8), UInt8(ascii: ">")),
+            (Array("&quot;".utf8), UInt8(ascii: "\"")), (Array("&apos;".utf8), UInt8(ascii: "'")),
+            (Array("&amp;".utf8), UInt8(ascii: "&")),
+        ]
+        var decoded: [UInt8] = []
+        var index = open.upperBound
+        outer: while index < close.lowerBound {
+            if bytes[index] == UInt8(ascii: "&") {
+                for entity in entities where bytes[index..<close.lowerBound].starts(with: entity.name) {
+                    decoded.append(entity.character)
+                    index += entity.name.count
+                    continue outer
+                }
+            }
+            decoded.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: decoded, as: UTF8.self).trimmingASCIIWhitespace()
+    }
+
+    /// The first occurrence of `needle` in `bytes` at or after `start`.
+    private static func firstRange(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Range<Int>? {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
+        var index = start
+        while index <= bytes.count - needle.count {
+            if bytes[index..<index + needle.count].elementsEqual(needle) { return index..<index + needle.count }
+            index += 1
+        }
+        return nil
     }
 
     /// One line, no control characters, at most `maximumMessageLength` characters.

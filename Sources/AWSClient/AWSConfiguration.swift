@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import SigV4
 
 /// Region, credentials and DynamoDB endpoint a function talks to (docs/design.md §2).

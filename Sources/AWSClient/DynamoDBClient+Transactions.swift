@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 extension DynamoDBClient {
     /// Applies up to 100 actions atomically: all or none.
     /// See https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
@@ -20,7 +14,7 @@ extension DynamoDBClient {
                 code: .configuration, message: "a transaction needs 1 to 100 actions, not \(items.count)",
                 operation: "DynamoDB.TransactWriteItems")
         }
-        let token = clientRequestToken ?? UUID().uuidString
+        let token = clientRequestToken ?? RandomUUID.string()
         _ = try call("TransactWriteItems", TransactWriteInput(transactItems: items, clientRequestToken: token), deadline: deadline, as: EmptyOutput.self)
     }
 }
@@ -48,7 +42,7 @@ extension DynamoDBClient {
             }
             // Sorted keys: two lists with the same content have the same bytes, whatever the dictionaries' order.
             let actions = try Self.encode(items, operation: operation, sortedKeys: true)
-            let token = tokens[actions] ?? UUID().uuidString
+            let token = tokens[actions] ?? RandomUUID.string()
             tokens[actions] = token
             return try Self.encode(TransactWriteInput(transactItems: items, clientRequestToken: token), operation: operation)
         }

@@ -1,9 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
+import JSONCoding
 import LambdaEvents
 import SigV4
 
@@ -100,7 +96,9 @@ public final class DynamoDBClient {
         ]
         let response = try sender.send(method: .post, url: url, headers: headers, operation: name, deadline: deadline, body: makeBody)
         do {
-            return try JSONDecoder().decode(Output.self, from: response.body.isEmpty ? Data("{}".utf8) : Data(response.body))
+            return try response.body.isEmpty
+                ? JSONByteDecoder().decode(Output.self, value: .object(JSONObject()))
+                : JSONByteDecoder().decode(Output.self, from: response.body)
         } catch {
             throw AWSClientError(
                 code: .decoding, status: response.status, message: "unexpected \(operation) response: \(error)",
@@ -118,9 +116,7 @@ extension DynamoDBClient {
     /// The JSON body of a request.
     static func encode(_ input: some Encodable, operation: String, sortedKeys: Bool = false) throws(AWSClientError) -> [UInt8] {
         do {
-            let encoder = JSONEncoder()
-            if sortedKeys { encoder.outputFormatting = .sortedKeys }
-            return Array(try encoder.encode(input))
+            return try JSONByteEncoder(sortedKeys: sortedKeys).encode(input)
         } catch {
             throw AWSClientError(code: .configuration, message: "cannot encode the request", operation: operation, underlying: error)
         }

@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
 import SigV4
 
@@ -53,7 +48,7 @@ extension ManagementAPIClient {
                         let timeout = max(.milliseconds(1), min(attemptTimeout, left))
                         // Validated ids always sign; an unsigned request must never go out, so an id that
                         // did not would fail in libcurl on the empty URL (not retryable).
-                        guard let signed = template.sign(segment: segments[index], date: Date()) else {
+                        guard let signed = template.sign(segment: segments[index], date: .now()) else {
                             return HTTPRequestTemplate.Attempt(url: "", timeout: timeout)
                         }
                         return HTTPRequestTemplate.Attempt(

@@ -1,9 +1,5 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
+import JSONCoding
 import SigV4
 
 /// A blocking client of the API Gateway Management API (`@connections`): sends messages to, describes
@@ -74,7 +70,7 @@ public final class ManagementAPIClient {
         let url = try connectionURL(connectionId, operation: operation)
         let response = try sender.send(method: .get, url: url, headers: [], body: [], operation: operation, deadline: deadline)
         do {
-            return try JSONDecoder().decode(ConnectionInfo.self, from: Data(response.body))
+            return try JSONByteDecoder().decode(ConnectionInfo.self, from: response.body)
         } catch {
             throw AWSClientError(
                 code: .decoding, status: response.status, message: "unexpected GetConnection response: \(error)",

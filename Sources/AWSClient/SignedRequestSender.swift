@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import CurlHTTP
 import SigV4
 
@@ -42,7 +37,7 @@ final class SignedRequestSender {
     /// happen in practice, but an unsigned request must never go out).
     func signedRequest(
         method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)],
-        body: [UInt8], timeout: Duration?, date: Date = Date()
+        body: [UInt8], timeout: Duration?, date: UnixTime = .now()
     ) -> HTTPRequest? {
         guard var toSign = SigV4Request(method: method.rawValue, url: url, headers: headers, body: body) else { return nil }
         signer.sign(&toSign, date: date, signingKey: &signingKey)

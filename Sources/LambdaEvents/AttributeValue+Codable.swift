@@ -1,3 +1,5 @@
+import JSONCoding
+
 /// The wire form: an object with exactly one non-null type member.
 ///
 /// Members whose value is JSON `null` are ignored, because some producers write every type member and
@@ -18,6 +20,11 @@ extension AttributeValue: Codable {
 
     /// Decodes `{"<type>": <value>}`.
     public init(from decoder: any Decoder) throws {
+        // JSONCoding's decoder (the bootstraps') hands over the JSON value: well-formed values skip the containers.
+        if let json = (decoder as? any JSONValueDecoding)?.jsonValue, let value = AttributeValue(json: json) {
+            self = value
+            return
+        }
         let container = try decoder.container(keyedBy: MemberKey.self)
         let keys = container.allKeys
         let key: MemberKey

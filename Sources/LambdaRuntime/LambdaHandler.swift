@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import JSONCoding
 
 /// A function with a typed event and output, decoded from and encoded to JSON by the runtime.
 public protocol LambdaHandler {
@@ -56,8 +52,8 @@ struct RawHandlerAdapter<Handler: RawLambdaHandler>: InvocationHandling {
 /// Runs a `LambdaHandler` between a JSON decoder and encoder, both made once and reused.
 final class CodableHandlerAdapter<Handler: LambdaHandler>: InvocationHandling {
     let handler: Handler
-    private let decoder = JSONDecoder()
-    private let encoder = JSONEncoder()
+    private let decoder = JSONByteDecoder()
+    private let encoder = JSONByteEncoder()
 
     init(_ handler: Handler) {
         self.handler = handler
@@ -65,9 +61,9 @@ final class CodableHandlerAdapter<Handler: LambdaHandler>: InvocationHandling {
 
     func invoke(_ event: [UInt8], context: LambdaContext) throws(InvocationFailure) -> [UInt8] {
         let decoded: Handler.Event
-        do { decoded = try decoder.decode(Handler.Event.self, from: Data(event)) } catch { throw .decoding(error) }
+        do { decoded = try decoder.decode(Handler.Event.self, from: event) } catch { throw .decoding(error) }
         let output: Handler.Output
         do { output = try handler.handle(decoded, context: context) } catch { throw .handler(error) }
-        do { return Array(try encoder.encode(output)) } catch { throw .encoding(error) }
+        do { return try encoder.encode(output) } catch { throw .encoding(error) }
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// A request time in SigV4's basic ISO 8601 form, `yyyyMMdd'T'HHmmss'Z'` in UTC, computed from epoch
 /// seconds with plain integer arithmetic (no DateFormatter, no ICU, no time-zone database).
 ///
@@ -18,18 +12,15 @@ struct AMZDate {
     /// `dateTime` as a String.
     var dateTimeString: String { String(decoding: dateTime, as: UTF8.self) }
 
-    /// The time of `date`, truncated to whole seconds and clamped to years 0001...9999.
-    init(_ date: Date) {
+    /// The time of `date`, clamped to years 0001...9999.
+    init(_ date: UnixTime) {
         self.init(epochSeconds: Self.epochSeconds(date))
     }
 
-    /// The whole epoch seconds of `date`, clamped to years 0001...9999.
-    static func epochSeconds(_ date: Date) -> Int64 {
-        let seconds = date.timeIntervalSince1970
-        // -62135596800 is 0001-01-01T00:00:00Z, 253402300799 is 9999-12-31T23:59:59Z. Clamping also keeps
-        // a NaN or infinite Date from trapping in the Int64 conversion.
-        let clamped = seconds.isNaN ? 0 : min(max(seconds, -62_135_596_800), 253_402_300_799)
-        return Int64(clamped.rounded(.down))
+    /// The epoch seconds of `date`, clamped to years 0001...9999 (the four-digit years of the format).
+    static func epochSeconds(_ date: UnixTime) -> Int64 {
+        // -62135596800 is 0001-01-01T00:00:00Z, 253402300799 is 9999-12-31T23:59:59Z.
+        min(max(date.secondsSince1970, -62_135_596_800), 253_402_300_799)
     }
 
     /// The time `epochSeconds` after 1970-01-01T00:00:00Z (no leap seconds, as in POSIX time).

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Signs a series of requests that are the same except for the last segment of their path: one
 /// message posted to thousands of WebSocket connections (`POST {stage}/@connections/{id}`).
 ///
@@ -109,7 +103,7 @@ public final class SigV4PathTemplate {
     /// Signs the request to `baseURL + segment` at `date`; nil when `segment` is not one path segment as
     /// it goes on the wire (printable ASCII without `/`, `?`, `#`, not empty, `.` or `..`), since only
     /// then is its canonical URI the template's plus the segment encoded.
-    public func sign(segment: [UInt8], date: Date) -> SignedFields? {
+    public func sign(segment: [UInt8], date: UnixTime) -> SignedFields? {
         guard Self.isPlainSegment(segment) else { return nil }
         let time = self.time(date)
         let key = self.key(for: time.date)
@@ -151,7 +145,7 @@ public final class SigV4PathTemplate {
     }
 
     /// The request time of `date`, reused while the second is the same.
-    private func time(_ date: Date) -> (date: AMZDate, string: String) {
+    private func time(_ date: UnixTime) -> (date: AMZDate, string: String) {
         let epoch = AMZDate.epochSeconds(date)
         if let second, second.epoch == epoch { return (second.date, second.string) }
         let amzDate = AMZDate(epochSeconds: epoch)

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Signs requests with AWS Signature Version 4 (header form, non-S3 services such as `dynamodb` and
 /// `execute-api`). A value type with no I/O and no shared mutable state: create one per credentials
 /// and use it from any thread; the date is passed in so tests can pin it.
@@ -34,7 +28,7 @@ public struct SigV4Signer: Sendable {
 
     /// Adds `X-Amz-Date`, `X-Amz-Security-Token` (when the credentials have a token) and
     /// `Authorization`, replacing any earlier ones, so a retried request can simply be signed again.
-    public func sign(_ request: inout SigV4Request, date: Date) {
+    public func sign(_ request: inout SigV4Request, date: UnixTime) {
         var key: SigningKey?
         sign(&request, date: date, signingKey: &key)
     }
@@ -43,7 +37,7 @@ public struct SigV4Signer: Sendable {
     /// was made for another day or another signer, reused otherwise (it only changes at 00:00 UTC).
     /// The owner of a long-lived signer keeps the variable, so a fan-out signs each message with one HMAC
     /// for the signature instead of five.
-    public func sign(_ request: inout SigV4Request, date: Date, signingKey: inout SigningKey?) {
+    public func sign(_ request: inout SigV4Request, date: UnixTime, signingKey: inout SigningKey?) {
         let amzDate = AMZDate(date)
         request.headers = removingSigningFields(request.headers)
         request.headers.append((name: "X-Amz-Date", value: amzDate.dateTimeString))
@@ -83,13 +77,13 @@ public struct SigV4Signer: Sendable {
 
     /// Step 2, the string to sign: algorithm, request time, credential scope and the hex SHA-256 of the
     /// canonical request, one per line.
-    public func stringToSign(canonicalRequest: String, date: Date) -> String {
+    public func stringToSign(canonicalRequest: String, date: UnixTime) -> String {
         let hash = Digest.sha256(Array(canonicalRequest.utf8))
         return String(decoding: stringToSignBytes(canonicalRequestHash: hash, date: AMZDate(date)), as: UTF8.self)
     }
 
     /// Steps 3 and 4: the signature of `stringToSign` under the signing key of `date`, lowercase hex.
-    public func signature(stringToSign: String, date: Date) -> String {
+    public func signature(stringToSign: String, date: UnixTime) -> String {
         Hex.lowercase(Digest.hmacSHA256(key: signingKey(date: AMZDate(date)), data: Array(stringToSign.utf8)))
     }
 

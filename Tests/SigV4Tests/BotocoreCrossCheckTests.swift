@@ -36,7 +36,7 @@ import TestSupport
                 method: spec.method, url: spec.url,
                 headers: spec.headers.map { (name: $0[0], value: $0[1]) },
                 body: [UInt8](Data(base64Encoded: spec.body) ?? Data())))
-            signer.sign(&request, date: Date(timeIntervalSince1970: TimeInterval(spec.timestamp)))
+            signer.sign(&request, date: UnixTime(secondsSince1970: Int64(spec.timestamp)))
 
             let ours = signer.canonicalRequest(request)
             #expect(

@@ -10,7 +10,7 @@ import Testing
 /// and hashed/HMAC'd with Python's hashlib/hmac; every signature was then confirmed by botocore 1.43
 /// (vctools/fixtures/botocore_sign.py). Time: 2024-02-29T23:59:59Z (a leap day, one second before March).
 @Suite struct SigV4GoldenTests {
-    static let date = Date(timeIntervalSince1970: 1_709_251_199)
+    static let date = UnixTime(secondsSince1970: 1_709_251_199)
     static let accessKey = "AKIDEXAMPLE"
     static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     static let token = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+example/token=="

@@ -14,7 +14,7 @@ import TestSupport
 
     /// The Authorization and X-Amz-Date the generic signer gives for `base + segment`.
     private func reference(
-        _ signer: SigV4Signer, method: String, url: String, headers: [(name: String, value: String)], body: [UInt8], date: Date
+        _ signer: SigV4Signer, method: String, url: String, headers: [(name: String, value: String)], body: [UInt8], date: UnixTime
     ) throws -> (date: String?, authorization: String?, headers: [(name: String, value: String)]) {
         var request = try #require(SigV4Request(method: method, url: url, headers: headers, body: body))
         signer.sign(&request, date: date)
@@ -48,7 +48,7 @@ import TestSupport
             var segment = (0..<Int.random(in: 1...24, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
             if segment.allSatisfy({ $0 == UInt8(ascii: ".") }) { segment.append(UInt8(ascii: "x")) }
             // Dates across a day boundary, so the template's day key is remade as the signer's would be.
-            let date = Date(timeIntervalSince1970: 1_764_374_390 + Double(Int.random(in: 0...20, using: &random)))
+            let date = UnixTime(timeIntervalSince1970: 1_764_374_390 + Double(Int.random(in: 0...20, using: &random)))
             let template = try #require(SigV4PathTemplate(signer: signer, method: method, baseURL: base, headers: headers, body: body))
             let url = base + String(decoding: segment, as: UTF8.self)
             let expected = try reference(signer, method: method, url: url, headers: headers, body: body, date: date)
@@ -71,7 +71,7 @@ import TestSupport
         var authorizations = Set<String>()
         for index in 0..<1_000 {
             let id = "c\(index)A%3D"
-            let date = Date(timeIntervalSince1970: start + Double(index))
+            let date = UnixTime(timeIntervalSince1970: start + Double(index))
             let expected = try reference(Self.tokenSigner, method: "POST", url: base + id, headers: [], body: body, date: date)
             let signed = try #require(template.sign(segment: Array(id.utf8), date: date))
             #expect(signed.authorization == expected.authorization)
@@ -87,7 +87,7 @@ import TestSupport
             credentials: AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
             region: "us-east-1", service: "service")
         let template = try #require(SigV4PathTemplate(signer: signer, method: "GET", baseURL: "https://example.amazonaws.com/", body: []))
-        let date = Date(timeIntervalSince1970: 1_440_938_160)  // 20150830T123600Z
+        let date = UnixTime(timeIntervalSince1970: 1_440_938_160)  // 20150830T123600Z
         let signed = try #require(template.sign(segment: Array("x".utf8), date: date))
         let expected = try reference(signer, method: "GET", url: "https://example.amazonaws.com/x", headers: [], body: [], date: date)
         #expect(signed.amzDate == "20150830T123600Z")
@@ -104,7 +104,7 @@ import TestSupport
 
     @Test func refusesSegmentsThatAreNotOnePlainSegment() throws {
         let template = try #require(SigV4PathTemplate(signer: Self.plainSigner, method: "POST", baseURL: "https://h.example/a/", body: []))
-        let date = Date(timeIntervalSince1970: 1_764_374_390)
+        let date = UnixTime(timeIntervalSince1970: 1_764_374_390)
         for segment in ["", ".", "..", "a/b", "a?b", "a#b", "a b", "a\u{7F}", "é", "a\nb"] {
             #expect(template.sign(segment: Array(segment.utf8), date: date) == nil, "\(segment.debugDescription)")
         }
@@ -117,7 +117,7 @@ import TestSupport
         let template = try #require(SigV4PathTemplate(signer: Self.tokenSigner, method: "POST", baseURL: "https://h.example/p/", body: [1]))
         #expect(template.fixedHeaders.map(\.name) == ["Host", "X-Amz-Security-Token"])
         #expect(template.fixedHeaders.first?.value == "h.example")
-        let signed = try #require(template.sign(segment: Array("id".utf8), date: Date()))
+        let signed = try #require(template.sign(segment: Array("id".utf8), date: .now()))
         #expect(!signed.authorization.contains(Self.tokenSigner.credentials.sessionToken!))
         #expect(!signed.authorization.contains(Self.tokenSigner.credentials.secretAccessKey))
         #expect(signed.authorization.contains("SignedHeaders=host;x-amz-date;x-amz-security-token,"))

@@ -15,10 +15,10 @@ import TestSupport
 
     @Test func signingAgainReplacesTheFieldsItAdded() throws {
         var request = try #require(SigV4Request(method: "POST", url: "https://h.example/", body: [1]))
-        Self.signer.sign(&request, date: Date(timeIntervalSince1970: 1_000_000_000))
-        Self.signer.sign(&request, date: Date(timeIntervalSince1970: 1_700_000_000))
+        Self.signer.sign(&request, date: UnixTime(secondsSince1970: 1_000_000_000))
+        Self.signer.sign(&request, date: UnixTime(secondsSince1970: 1_700_000_000))
         var fresh = try #require(SigV4Request(method: "POST", url: "https://h.example/", body: [1]))
-        Self.signer.sign(&fresh, date: Date(timeIntervalSince1970: 1_700_000_000))
+        Self.signer.sign(&fresh, date: UnixTime(secondsSince1970: 1_700_000_000))
 
         #expect(request.headers.filter { $0.name == "Authorization" }.count == 1)
         #expect(request.headers.filter { $0.name == "X-Amz-Date" }.count == 1)
@@ -32,7 +32,7 @@ import TestSupport
             (name: "authorization", value: "old"), (name: "X-AMZ-DATE", value: "old"),
             (name: "x-amz-security-token", value: "old"),
         ]))
-        Self.signer.sign(&request, date: Date(timeIntervalSince1970: 0))
+        Self.signer.sign(&request, date: UnixTime(secondsSince1970: 0))
         #expect(request.headers.map(\.name) == ["Host", "X-Amz-Date", "X-Amz-Security-Token", "Authorization"])
         #expect(request.header("x-amz-security-token") == "tok")
     }
@@ -44,7 +44,7 @@ import TestSupport
         var request = try #require(SigV4Request(method: "GET", url: "https://h.example/", headers: [
             (name: "X-Amz-Security-Token", value: "caller's"),
         ]))
-        signer.sign(&request, date: Date(timeIntervalSince1970: 0))
+        signer.sign(&request, date: UnixTime(secondsSince1970: 0))
         #expect(request.header("X-Amz-Security-Token") == "caller's")
         #expect(request.header("Authorization")?.contains("SignedHeaders=host;x-amz-date;x-amz-security-token,") == true)
     }
@@ -81,7 +81,7 @@ import TestSupport
         let dates = [-11_676_096_000, -1, 0, 68_256_000, 951_782_400, 253_402_300_799]
             + (0..<2000).map { _ in Int64.random(in: -11_676_096_000...253_402_300_799, using: &rng) }
         for seconds in dates {
-            let date = Date(timeIntervalSince1970: TimeInterval(seconds) + 0.75)
+            let date = UnixTime(timeIntervalSince1970: Double(seconds) + 0.75)
             var request = SigV4Request(method: "GET", path: "/", headers: [])
             Self.signer.sign(&request, date: date)
             // These options give Foundation's basic format in UTC, e.g. 20240229T235959Z.

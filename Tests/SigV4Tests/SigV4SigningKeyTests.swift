@@ -7,16 +7,16 @@ import Testing
     static let signer = SigV4Signer(
         credentials: AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret", sessionToken: "tok"),
         region: "eu-west-1", service: "execute-api")
-    static let dayOne = Date(timeIntervalSince1970: 1_732_871_415)  // 2024-11-29T09:10:15Z
-    static let dayTwo = Date(timeIntervalSince1970: 1_732_871_415 + 86_400)
+    static let dayOne = UnixTime(secondsSince1970: 1_732_871_415)  // 2024-11-29T09:10:15Z
+    static let dayTwo = UnixTime(secondsSince1970: 1_732_871_415 + 86_400)
 
-    private func authorization(_ signer: SigV4Signer, _ date: Date, key: inout SigV4Signer.SigningKey?) throws -> String? {
+    private func authorization(_ signer: SigV4Signer, _ date: UnixTime, key: inout SigV4Signer.SigningKey?) throws -> String? {
         var request = try #require(SigV4Request(method: "POST", url: "https://h.example/prod/%40connections/a%3D", body: [1, 2]))
         signer.sign(&request, date: date, signingKey: &key)
         return request.header("Authorization")
     }
 
-    private func fresh(_ signer: SigV4Signer, _ date: Date) throws -> String? {
+    private func fresh(_ signer: SigV4Signer, _ date: UnixTime) throws -> String? {
         var request = try #require(SigV4Request(method: "POST", url: "https://h.example/prod/%40connections/a%3D", body: [1, 2]))
         signer.sign(&request, date: date)
         return request.header("Authorization")
@@ -26,9 +26,9 @@ import Testing
         var key: SigV4Signer.SigningKey?
         let first = try authorization(Self.signer, Self.dayOne, key: &key)
         let derived = try #require(key)
-        let second = try authorization(Self.signer, Self.dayOne.addingTimeInterval(3_600), key: &key)
+        let second = try authorization(Self.signer, Self.dayOne.adding(seconds: 3_600), key: &key)
         #expect(first == (try fresh(Self.signer, Self.dayOne)))
-        #expect(second == (try fresh(Self.signer, Self.dayOne.addingTimeInterval(3_600))))
+        #expect(second == (try fresh(Self.signer, Self.dayOne.adding(seconds: 3_600))))
         #expect(key?.bytes == derived.bytes)
         #expect(String(decoding: derived.day, as: UTF8.self) == "20241129")
     }

@@ -37,7 +37,7 @@ struct SuiteCase {
     let name: String
     let context: Context
     let request: SigV4Request
-    let date: Date
+    let date: UnixTime
     let expectedCanonicalRequest: String
     let expectedStringToSign: String
     let expectedSignature: String
@@ -53,7 +53,7 @@ struct SuiteCase {
         guard let date = ISO8601DateFormatter().date(from: context.timestamp) else {
             throw ChildProcessError("\(name): bad timestamp \(context.timestamp)")
         }
-        self.date = date
+        self.date = UnixTime(timeIntervalSince1970: date.timeIntervalSince1970)
         expectedCanonicalRequest = try read("header-canonical-request.txt")
         expectedStringToSign = try read("header-string-to-sign.txt")
         expectedSignature = try read("header-signature.txt")

@@ -73,7 +73,8 @@ struct SignatureVerifier: Sendable {
         let signer = SigV4Signer(credentials: credentials, region: region, service: service)
         let request = SigV4Request(method: method, path: path, query: query, headers: signedHeaders, body: body)
         let canonical = signer.canonicalRequest(request)
-        let expected = signer.signature(stringToSign: signer.stringToSign(canonicalRequest: canonical, date: date), date: date)
+        let time = UnixTime(timeIntervalSince1970: date.timeIntervalSince1970)
+        let expected = signer.signature(stringToSign: signer.stringToSign(canonicalRequest: canonical, date: time), date: time)
         guard expected == authorization.signature else {
             throw Refusal(
                 message: "The request signature we calculated does not match the signature you provided. "

@@ -18,6 +18,13 @@ case "${1:-}" in
   *) echo "usage: scripts/swift_build.sh lambda|local [swift build options]" >&2; exit 2 ;;
 esac
 shift
+# SwiftPM re-plans a build when the package's own manifest changes, but it missed a change of the Lambda
+# package's manifest when building the local stack (a target added there then failed as "no such module"
+# until the cached plan was dropped). So a changed root manifest drops the local stack's cached plans.
+if [ "$package" = LocalStack ] && [ -d LocalStack/.build ] && ! cmp -s Package.swift LocalStack/.build/lambda-manifest.swift; then
+  rm -f LocalStack/.build/*.yaml LocalStack/.build/*/description.json
+  cp Package.swift LocalStack/.build/lambda-manifest.swift
+fi
 keep=()
 for name in PATH HOME TMPDIR http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY SSL_CERT_FILE SSL_CERT_DIR; do
   [ -n "${!name:-}" ] && keep+=("$name=${!name}")

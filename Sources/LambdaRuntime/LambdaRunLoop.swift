@@ -16,12 +16,12 @@ enum InvocationOutcome: Equatable, Sendable {
 ///
 /// Nothing an invocation does ends the loop: bad headers, undecodable events, handler errors and
 /// refused responses become error reports for that invocation. Only a Runtime API that stays
-/// unreachable for `retryPolicy.giveUpAfter` ends it.
+/// unreachable for `backoff.giveUpAfter` ends it.
 final class LambdaRunLoop<Client: RuntimeAPIClient> {
     let client: Client
     private let handler: any InvocationHandling
     private let logger: LambdaLogger
-    private let retryPolicy: RetryPolicy
+    private let backoff: RuntimeAPIBackoff
     private let setEnvironment: (String, String?) -> Void
     private let sleep: (Duration) -> Void
     private let now: () -> ContinuousClock.Instant
@@ -30,7 +30,7 @@ final class LambdaRunLoop<Client: RuntimeAPIClient> {
         client: Client,
         handler: any InvocationHandling,
         logger: LambdaLogger,
-        retryPolicy: RetryPolicy = RetryPolicy(),
+        backoff: RuntimeAPIBackoff = RuntimeAPIBackoff(),
         setEnvironment: @escaping (String, String?) -> Void = OwnedEnvironment().set,
         sleep: @escaping (Duration) -> Void = ProcessGlue.sleep,
         now: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now }
@@ -38,7 +38,7 @@ final class LambdaRunLoop<Client: RuntimeAPIClient> {
         self.client = client
         self.handler = handler
         self.logger = logger
-        self.retryPolicy = retryPolicy
+        self.backoff = backoff
         self.setEnvironment = setEnvironment
         self.sleep = sleep
         self.now = now
@@ -52,7 +52,7 @@ final class LambdaRunLoop<Client: RuntimeAPIClient> {
     }
 
     /// Waits for one invocation and answers it.
-    /// - Throws: only when the Runtime API stayed unreachable for `retryPolicy.giveUpAfter`.
+    /// - Throws: only when the Runtime API stayed unreachable for `backoff.giveUpAfter`.
     func serveOne() throws(LambdaRuntimeError) -> InvocationOutcome {
         let invocation = try nextInvocation()
         guard let requestID = invocation.headers[RuntimeAPI.Header.requestID], !requestID.isEmpty else {
@@ -101,14 +101,14 @@ final class LambdaRunLoop<Client: RuntimeAPIClient> {
                 let since = failingSince ?? now()
                 failingSince = since
                 failures += 1
-                if now() - since >= retryPolicy.giveUpAfter {
+                if now() - since >= backoff.giveUpAfter {
                     throw LambdaRuntimeError(
                         code: .runtimeAPIUnavailable,
-                        message: "Runtime API unavailable for \(retryPolicy.giveUpAfter) after \(failures) attempts; giving up",
+                        message: "Runtime API unavailable for \(backoff.giveUpAfter) after \(failures) attempts; giving up",
                         underlying: error)
                 }
-                let delay = retryPolicy.delay(afterFailures: failures)
-                if failures == 1 || delay == retryPolicy.maxDelay {
+                let delay = backoff.delay(afterFailures: failures)
+                if failures == 1 || delay == backoff.maxDelay {
                     logger.warn("Runtime API unavailable; retrying", ["error": .string(error.description), "attempt": .int(failures)])
                 }
                 sleep(delay)

@@ -13,9 +13,9 @@ import Testing
         var sleeps: [Duration] = []
     }
 
-    func makeLoop(_ client: FakeRuntimeAPIClient, time: FakeTime, policy: RetryPolicy) -> LambdaRunLoop<FakeRuntimeAPIClient> {
+    func makeLoop(_ client: FakeRuntimeAPIClient, time: FakeTime, policy: RuntimeAPIBackoff) -> LambdaRunLoop<FakeRuntimeAPIClient> {
         LambdaRunLoop(client: client, handler: RawHandlerAdapter(handler: RawEcho()), logger: LogCapture().logger(),
-                      retryPolicy: policy, setEnvironment: { _, _ in },
+                      backoff: policy, setEnvironment: { _, _ in },
                       sleep: { time.sleeps.append($0); time.now += $0 }, now: { time.now })
     }
 
@@ -25,7 +25,7 @@ import Testing
         client.nextAnswers = Array(repeating: .failure(down), count: 6)
         client.enqueue("hi", requestID: "r-1")
         let time = FakeTime()
-        let policy = RetryPolicy(initialDelay: .milliseconds(10), maxDelay: .milliseconds(50), giveUpAfter: .seconds(60))
+        let policy = RuntimeAPIBackoff(initialDelay: .milliseconds(10), maxDelay: .milliseconds(50), giveUpAfter: .seconds(60))
         let outcome = try makeLoop(client, time: time, policy: policy).serveOne()
         #expect(outcome == .responded(requestID: "r-1"))
         #expect(time.sleeps == [.milliseconds(10), .milliseconds(20), .milliseconds(40), .milliseconds(50), .milliseconds(50), .milliseconds(50)])
@@ -35,7 +35,7 @@ import Testing
     @Test func givesUpAfterTheBoundOfContinuousFailure() {
         let client = FakeRuntimeAPIClient()   // nothing scripted: every /next fails
         let time = FakeTime()
-        let policy = RetryPolicy(initialDelay: .milliseconds(100), maxDelay: .seconds(1), giveUpAfter: .seconds(10))
+        let policy = RuntimeAPIBackoff(initialDelay: .milliseconds(100), maxDelay: .seconds(1), giveUpAfter: .seconds(10))
         #expect {
             _ = try makeLoop(client, time: time, policy: policy).serveOne()
         } throws: { error in
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func delayGrowsThenStaysAtTheCap() {
-        let policy = RetryPolicy(initialDelay: .milliseconds(20), maxDelay: .seconds(2), giveUpAfter: .seconds(120))
+        let policy = RuntimeAPIBackoff(initialDelay: .milliseconds(20), maxDelay: .seconds(2), giveUpAfter: .seconds(120))
         #expect(policy.delay(afterFailures: 1) == .milliseconds(20))
         #expect(policy.delay(afterFailures: 2) == .milliseconds(40))
         #expect(policy.delay(afterFailures: 7) == .milliseconds(1280))

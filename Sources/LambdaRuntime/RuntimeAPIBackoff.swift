@@ -3,7 +3,7 @@
 ///
 /// On AWS the Runtime API never goes away while the environment lives; the local gateway can restart
 /// it, and a function that died on the first refused connect would have to be restarted too.
-struct RetryPolicy: Sendable {
+struct RuntimeAPIBackoff: Sendable {
     /// The first pause after a failure.
     var initialDelay: Duration
     /// The longest pause between attempts.

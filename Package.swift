@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "LambdaEventsTests", dependencies: ["LambdaEvents", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "JSONCodingTests", dependencies: ["JSONCoding", "LambdaEvents", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "AWSClientTests", dependencies: ["AWSClient", "JSONCoding", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "VisitorCounterCoreTests", dependencies: ["VisitorCounterCore", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "VisitorCounterCoreTests", dependencies: ["VisitorCounterCore", "AWSClient", "TestSupport"], swiftSettings: strict),
         // The event decoders over the seeded fuzz corpus (vctools/fixtures/fuzz_events.py); scripts/fuzz_asan.sh
         // runs it under the address sanitizer.
         .testTarget(name: "DecoderFuzzTests", dependencies: ["LambdaEvents", "JSONCoding", "TestSupport"], swiftSettings: strict),

@@ -18,6 +18,13 @@ public struct BroadcastReport: Sendable {
         public var outcome: Outcome
         /// Requests sent for it (0 for an invalid id).
         public var attempts: Int
+
+        /// Creates a connection's result (the broadcast makes them; a fake push channel in tests too).
+        public init(connectionId: String, outcome: Outcome, attempts: Int) {
+            self.connectionId = connectionId
+            self.outcome = outcome
+            self.attempts = attempts
+        }
     }
 
     /// One entry per distinct connection id, in the order given.

@@ -1,3 +1,4 @@
+import AWSClient
 import LambdaRuntime
 
 /// The figures of one DBStreamProcessor invocation, logged as one JSON line for every invocation (a batch
@@ -8,12 +9,11 @@ import LambdaRuntime
 /// It carries `"level":"WARN"` and an RFC 3339 `timestamp`: Lambda's log-level filter reads a line without
 /// them as INFO, and `LogLevel=warn` would then drop the one line that says what each broadcast did
 /// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
-public struct BroadcastSummary: Sendable, Equatable {
+public struct BroadcastSummary: Sendable {
     public var connections = 0
-    public var sent = 0
-    public var gone = 0
-    public var failed = 0
-    public var retries = 0
+    /// What the broadcast did, connection by connection (none when nothing was posted): the line's `sent`,
+    /// `gone`, `failed`, `retries` and `errors` are read from it, not copied.
+    public var broadcast = BroadcastReport(deliveries: [])
     public var durationMs: Int64 = 0
     /// Rows past their `expiresAt`: neither posted to nor counted.
     public var expired = 0
@@ -23,8 +23,6 @@ public struct BroadcastSummary: Sendable, Equatable {
     public var liveCorrection: Int64?
     /// Why this invocation sent what it sent: `counter changed`, or why nothing was sent.
     public var reason = "counter changed"
-    /// One sample reason per failure kind.
-    public var failureSamples: [FailureSample] = []
 
     public init() {}
 
@@ -55,13 +53,15 @@ public struct BroadcastSummary: Sendable, Equatable {
         var extra = ",\"expired\":\(expired)"
         if let live { extra += ",\"live\":\(live)" }
         if let liveCorrection { extra += ",\"liveCorrection\":\(liveCorrection)" }
+        // One sample reason per failure kind: a signing or permissions problem shows its reason, not only a count.
+        let failureSamples = broadcast.failureSamples
         if !failureSamples.isEmpty {
-            extra += ",\"errors\":{" + failureSamples.map { "\(JSONText.quoted($0.kind)):\(JSONText.quoted($0.reason))" }
+            extra += ",\"errors\":{" + failureSamples.map { "\(JSONText.quoted($0.kind)):\(JSONText.quoted($0.error.description))" }
                 .joined(separator: ",") + "}"
         }
         return "{\"timestamp\":\"\(WallClock.iso8601(epochMilliseconds: timestamp))\",\"level\":\"WARN\","
-            + "\"message\":\"broadcast\",\"reason\":\(JSONText.quoted(reason)),\"connections\":\(connections),\"sent\":\(sent),"
-            + "\"gone\":\(gone),\"failed\":\(failed),\"retries\":\(retries),\"durationMs\":\(durationMs)\(extra)\(dimensionValue),"
+            + "\"message\":\"broadcast\",\"reason\":\(JSONText.quoted(reason)),\"connections\":\(connections),\"sent\":\(broadcast.sent),"
+            + "\"gone\":\(broadcast.gone),\"failed\":\(broadcast.failed),\"retries\":\(broadcast.retries),\"durationMs\":\(durationMs)\(extra)\(dimensionValue),"
             + "\"_aws\":{\"Timestamp\":\(timestamp),\"CloudWatchMetrics\":[{\"Namespace\":\"\(Self.namespace)\","
             + "\"Dimensions\":\(dimensions),\"Metrics\":[\(Self.metricsJSON)]}]}}"
     }

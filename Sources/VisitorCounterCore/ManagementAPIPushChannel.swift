@@ -13,10 +13,7 @@ public final class ManagementAPIPushChannel: PushChannel {
 
     public func broadcast(
         _ message: [UInt8], to connectionIds: [String], concurrency: Int, deadline: ContinuousClock.Instant
-    ) -> PushReport {
-        let report = client.post(message, to: connectionIds, concurrency: concurrency, deadline: deadline)
-        return PushReport(
-            sent: report.sent, gone: report.goneConnectionIds, failed: report.failed, retries: report.retries,
-            failureSamples: report.failureSamples.map { FailureSample(kind: $0.kind, reason: $0.error.description) })
+    ) -> BroadcastReport {
+        client.post(message, to: connectionIds, concurrency: concurrency, deadline: deadline)
     }
 }

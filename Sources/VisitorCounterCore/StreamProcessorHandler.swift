@@ -1,3 +1,4 @@
+import AWSClient
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -96,11 +97,7 @@ public struct StreamProcessorHandler: LambdaHandler {
         let broadcastDeadline = deadline - min(.seconds(3), ContinuousClock.now.duration(to: deadline) / 5)
         let report = channel.broadcast(
             message.bytes, to: open.map(\.connectionId), concurrency: configuration.fanoutConcurrency, deadline: broadcastDeadline)
-        summary.sent = report.sent
-        summary.gone = report.gone.count
-        summary.failed = report.failed
-        summary.retries = report.retries
-        summary.failureSamples = report.failureSamples
+        summary.broadcast = report
         // The history first: deleting many gone connections one by one may use up the time left, and a
         // history write that ran out of it would fail the batch. A failure is thrown after the clean-up.
         var historyFailure: VisitorCounterError?
@@ -109,7 +106,7 @@ public struct StreamProcessorHandler: LambdaHandler {
         } catch {
             historyFailure = error
         }
-        let deleted = removeGone(report.gone, connections: open, postedAt: postedAt, deadline: deadline, context: context)
+        let deleted = removeGone(report.goneConnectionIds, connections: open, postedAt: postedAt, deadline: deadline, context: context)
         if let live {
             summary.liveCorrection = convergeLive(to: live - deleted, deadline: deadline, context: context)
         }

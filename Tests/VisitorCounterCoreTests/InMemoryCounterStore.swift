@@ -1,3 +1,4 @@
+import AWSClient
 import Synchronization
 import VisitorCounterCore
 
@@ -136,31 +137,25 @@ final class RecordingPushChannel: PushChannel, Sendable {
     struct State {
         var received: [String: [String]] = [:]
         var gone: Set<String> = []
-        var failing: Set<String> = []
+        /// Connections that fail, and how (a 500 unless a test says otherwise).
+        var failing: [String: AWSClientError] = [:]
         var broadcasts = 0
         var concurrency: [Int] = []
-        /// Failures to report as samples, by kind.
-        var samples: [FailureSample] = []
     }
 
     let state = Mutex(State())
 
-    func broadcast(_ message: [UInt8], to connectionIds: [String], concurrency: Int, deadline: ContinuousClock.Instant) -> PushReport {
+    func broadcast(_ message: [UInt8], to connectionIds: [String], concurrency: Int, deadline: ContinuousClock.Instant) -> BroadcastReport {
         state.withLock { s in
             s.broadcasts += 1
             s.concurrency.append(concurrency)
-            var report = PushReport(failureSamples: s.samples)
-            for id in connectionIds {
-                if s.gone.contains(id) {
-                    report.gone.append(id)
-                } else if s.failing.contains(id) {
-                    report.failed += 1
-                } else {
-                    s.received[id, default: []].append(String(decoding: message, as: UTF8.self))
-                    report.sent += 1
-                }
+            let deliveries = connectionIds.map { id -> BroadcastReport.Delivery in
+                if s.gone.contains(id) { return .init(connectionId: id, outcome: .gone, attempts: 1) }
+                if let error = s.failing[id] { return .init(connectionId: id, outcome: .failed(error), attempts: 1) }
+                s.received[id, default: []].append(String(decoding: message, as: UTF8.self))
+                return .init(connectionId: id, outcome: .sent, attempts: 1)
             }
-            return report
+            return BroadcastReport(deliveries: deliveries)
         }
     }
 }

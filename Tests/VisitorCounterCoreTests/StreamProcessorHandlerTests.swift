@@ -1,3 +1,4 @@
+import AWSClient
 import Foundation
 import LambdaEvents
 import Synchronization
@@ -105,7 +106,7 @@ import VisitorCounterCore
         let ids = (0..<20).map { String(format: "CONN%011d=", $0) }
         connect(ids)
         channel.state.withLock { s in
-            s.failing = [ids[3]]
+            s.failing = [ids[3]: AWSClientError(code: .service, status: 500, awsCode: "InternalServerError", message: "boom")]
             s.gone = [ids[7], ids[8]]
         }
         _ = try handler(concurrency: 8).handle(
@@ -144,13 +145,18 @@ import VisitorCounterCore
     }
 
     @Test func oneSampleReasonPerFailureKindIsLogged() throws {
-        connect(["AAAAAAAAAAAAAAA="])
-        let signing = FailureSample(kind: "403 InvalidSignatureException", reason: "ManagementAPI.PostToConnection failed: authentication failed")
-        let throttled = FailureSample(kind: "429 LimitExceededException", reason: "HTTP 429 LimitExceededException: Too Many Requests")
-        channel.state.withLock { $0.samples = [signing, throttled] }
+        let ids = ["AAAAAAAAAAAAAAA=", "BBBBBBBBBBBBBBB=", "CCCCCCCCCCCCCCC=", "DDDDDDDDDDDDDDD="]
+        connect(ids)
+        let signing = AWSClientError(
+            code: .service, status: 403, awsCode: "InvalidSignatureException", message: "authentication failed",
+            operation: "ManagementAPI.PostToConnection")
+        let throttled = AWSClientError(code: .service, status: 429, awsCode: "LimitExceededException", message: "Too Many Requests")
+        // Two of each kind: one sample per kind.
+        channel.state.withLock { $0.failing = [ids[0]: signing, ids[1]: throttled, ids[2]: signing, ids[3]: throttled] }
         _ = try handler().handle(DynamoDBStreamEvent(records: [Fixtures.counterRecord(visits: "1", sequence: "1")]), context: Fixtures.context())
         let errors = try #require(try summaries().first?["errors"] as? [String: String])
-        #expect(errors == [signing.kind: signing.reason, throttled.kind: throttled.reason])
+        #expect(errors == ["403 InvalidSignatureException": signing.description, "429 LimitExceededException": throttled.description])
+        #expect(try summaries().first?["failed"] as? Int == 4)
     }
 
     @Test func withShardsAnyShardsChangeBroadcastsTheTotal() throws {

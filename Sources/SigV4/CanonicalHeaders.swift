@@ -8,6 +8,8 @@ struct CanonicalHeaders {
     private(set) var canonical: [UInt8] = []
     /// The signed names joined with `;`, e.g. `host;x-amz-date`.
     private(set) var signedNames: [UInt8] = []
+    /// Where the value of a single `x-amz-date` field is in `canonical` (nil when there is none, or several).
+    private(set) var dateValue: Range<Int>?
 
     /// Fields that are never signed (lowercase). `authorization` carries the signature itself. The rest
     /// are hop-by-hop fields or fields that proxies and tracing layers add or rewrite (the same list as
@@ -36,7 +38,9 @@ struct CanonicalHeaders {
         }
         canonical.reserveCapacity(size)
         var previous: [UInt8]? = nil
+        var dateFields = 0
         for field in fields {
+            let isDate = field.name.elementsEqual("x-amz-date".utf8)
             if field.name == previous {
                 // Replace the newline that ended the previous value with the merge comma.
                 canonical[canonical.count - 1] = UInt8(ascii: ",")
@@ -47,7 +51,12 @@ struct CanonicalHeaders {
                 canonical.append(UInt8(ascii: ":"))
                 previous = field.name
             }
+            let valueStart = canonical.count
             Self.appendTrimmingAll(headers[field.index].value, to: &canonical)
+            if isDate {
+                dateFields += 1
+                dateValue = dateFields == 1 ? valueStart..<canonical.count : nil
+            }
             canonical.append(UInt8(ascii: "\n"))
         }
     }

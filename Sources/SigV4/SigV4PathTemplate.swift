@@ -26,9 +26,10 @@ public final class SigV4PathTemplate {
     private let signer: SigV4Signer
     /// `METHOD \n canonical URI of the base path`, which ends with `/`.
     private let head: [UInt8]
-    /// `\n` (empty query) `\n` and the canonical headers up to and including `x-amz-date:`.
+    /// `\n` (empty query) `\n` and the canonical headers up to the value of `x-amz-date`.
     private let middle: [UInt8]
-    /// The rest of the canonical headers, `\n`, the signed-header names, `\n` and the payload hash.
+    /// The rest of the canonical request after that value: the other headers, the signed-header names and
+    /// the payload hash.
     private let tail: [UInt8]
     /// The signed-header names, as the Authorization value repeats them.
     private let signedHeaders: [UInt8]
@@ -62,42 +63,23 @@ public final class SigV4PathTemplate {
         self.baseURL = baseURL
         normalizePath = signer.normalizePath
 
-        // The fields as `sign` would leave them, with a placeholder date whose line is then cut out.
-        var fields = signer.removingSigningFields(request.headers)
-        if let token = signer.credentials.effectiveSessionToken { fields.append((name: "X-Amz-Security-Token", value: token)) }
-        fixedHeaders = fields
-        fields.append((name: "X-Amz-Date", value: "00000000T000000Z"))
-        let headers = CanonicalHeaders(fields)
-        signedHeaders = headers.signedNames
+        // The signer's own canonical request of the base URL, with a placeholder date: its bytes around the
+        // end of the URI and the date's value are the parts every request shares.
+        let placeholder = "00000000T000000Z"
+        var template = request
+        template.headers = signer.signedFields(request.headers, amzDate: placeholder)
+        fixedHeaders = template.headers.filter { !ASCII.equalsIgnoringCase($0.name, "x-amz-date") }
+        let canonical = signer.canonicalRequestBytes(template)
+        guard let date = canonical.dateValue, date.count == placeholder.utf8.count, canonical.uriEnd < date.lowerBound
+        else { return nil }
+        signedHeaders = canonical.signedHeaders
 
-        var head = Array(method.utf8)
-        head.append(UInt8(ascii: "\n"))
-        CanonicalURI.append(path: request.path, normalize: signer.normalizePath, to: &head)
+        var head = Array(canonical.bytes[..<canonical.uriEnd])
         // A base that normalizes away to nothing ("/a/..") still ends with the root's slash.
         if head.last != UInt8(ascii: "/") { head.append(UInt8(ascii: "/")) }
         self.head = head
-
-        // The canonical headers are `name:value\n` lines in the order of the signed names.
-        let names = headers.signedNames.split(separator: UInt8(ascii: ";"))
-        let lines = headers.canonical.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        guard let dateLine = names.firstIndex(where: { $0.elementsEqual("x-amz-date".utf8) }) else { return nil }
-        var middle: [UInt8] = [UInt8(ascii: "\n"), UInt8(ascii: "\n")]
-        for line in lines[..<dateLine] {
-            middle.append(contentsOf: line)
-            middle.append(UInt8(ascii: "\n"))
-        }
-        middle.append(contentsOf: "x-amz-date:".utf8)
-        self.middle = middle
-        var tail: [UInt8] = [UInt8(ascii: "\n")]
-        for line in lines[(dateLine + 1)..<names.count] {
-            tail.append(contentsOf: line)
-            tail.append(UInt8(ascii: "\n"))
-        }
-        tail.append(UInt8(ascii: "\n"))
-        tail.append(contentsOf: headers.signedNames)
-        tail.append(UInt8(ascii: "\n"))
-        Hex.appendLowercase(Digest.sha256(body), to: &tail)
-        self.tail = tail
+        middle = Array(canonical.bytes[canonical.uriEnd..<date.lowerBound])
+        tail = Array(canonical.bytes[date.upperBound...])
     }
 
     /// Signs the request to `baseURL + segment` at `date`; nil when `segment` is not one path segment as

@@ -39,9 +39,7 @@ public struct SigV4Signer: Sendable {
     /// for the signature instead of five.
     public func sign(_ request: inout SigV4Request, date: UnixTime, signingKey: inout SigningKey?) {
         let amzDate = AMZDate(date)
-        request.headers = removingSigningFields(request.headers)
-        request.headers.append((name: "X-Amz-Date", value: amzDate.dateTimeString))
-        if let token = credentials.effectiveSessionToken { request.headers.append((name: "X-Amz-Security-Token", value: token)) }
+        request.headers = signedFields(request.headers, amzDate: amzDate.dateTimeString)
 
         let canonical = canonicalRequestBytes(request)
         let stringToSign = stringToSignBytes(canonicalRequestHash: Digest.sha256(canonical.bytes), date: amzDate)
@@ -53,6 +51,15 @@ public struct SigV4Signer: Sendable {
         appendAuthorizationPrefix(date: amzDate, signedHeaders: canonical.signedHeaders, to: &authorization)
         Hex.appendLowercase(signature, to: &authorization)
         request.headers.append((name: "Authorization", value: String(decoding: authorization, as: UTF8.self)))
+    }
+
+    /// The fields a request is signed with: `headers` without any earlier signing fields, then `X-Amz-Date`
+    /// and, when the credentials have one, `X-Amz-Security-Token`. `sign` and `SigV4PathTemplate` both use it.
+    func signedFields(_ headers: [(name: String, value: String)], amzDate: String) -> [(name: String, value: String)] {
+        var fields = removingSigningFields(headers)
+        fields.append((name: "X-Amz-Date", value: amzDate))
+        if let token = credentials.effectiveSessionToken { fields.append((name: "X-Amz-Security-Token", value: token)) }
+        return fields
     }
 
     /// `headers` without the fields signing adds (`Authorization`, `X-Amz-Date`, and `X-Amz-Security-Token`

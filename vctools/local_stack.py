@@ -133,7 +133,8 @@ class Gateway:
                     ready.set()
             log.close()
 
-        threading.Thread(target=pump, daemon=True).start()
+        self.pump = threading.Thread(target=pump, daemon=True)
+        self.pump.start()
         deadline = time.time() + timeout
         while not ready.wait(0.1):
             if self.process.poll() is not None or time.time() > deadline:
@@ -150,6 +151,8 @@ class Gateway:
         return sum(1 for line in self.text().splitlines() if line.startswith(f"[gateway] invoke DBUpdater {route} "))
 
     def stop(self):
+        """Stops the gateway with SIGTERM, as `make dev` does, and checks that it stopped cleanly: status 0 and
+        no crash report (a crash while stopping would otherwise pass unnoticed at the end of a test)."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -157,6 +160,12 @@ class Gateway:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+                raise AssertionError(f"the gateway ({self.name}) did not stop within 15 s of SIGTERM") from None
+            self.pump.join(timeout=5)
+            output = self.text()
+            if self.process.returncode != 0 or "Program crashed" in output:
+                raise AssertionError(
+                    f"the gateway ({self.name}) did not stop cleanly: status {self.process.returncode}\n{output[-3000:]}")
 
     def get(self, path):
         with urllib.request.urlopen(self.url.rstrip("/") + path, timeout=5) as response:

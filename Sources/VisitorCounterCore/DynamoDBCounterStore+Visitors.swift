@@ -1,5 +1,6 @@
 import AWSClient
 import LambdaEvents
+import SigV4
 
 /// The daily salt of unique visitors (docs/design.md, "Unique visitors").
 ///
@@ -34,7 +35,7 @@ extension DynamoDBCounterStore {
         var generator = SystemRandomNumberGenerator()
         let fresh = (0..<Self.saltLength).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         var item = Self.saltKey(day)
-        item["salt"] = .string(HexBytes.encode(fresh))
+        item["salt"] = .string(Hex.lowercase(fresh))
         item["expiresAt"] = .number(String(day.endEpochSeconds))
         do {
             try client.putItem(table: counterTable, item: item, condition: "attribute_not_exists(id)", deadline: deadline)
@@ -50,7 +51,7 @@ extension DynamoDBCounterStore {
         } catch {
             throw Self.storageError("read the day's salt", error)
         }
-        guard case .string(let text)? = stored?["salt"], let salt = HexBytes.decode(text), salt.count == Self.saltLength else {
+        guard case .string(let text)? = stored?["salt"], let salt = Hex.decodeLowercase(text), salt.count == Self.saltLength else {
             throw VisitorCounterError(.storage, "the salt of \(day) is missing or malformed")
         }
         return salt

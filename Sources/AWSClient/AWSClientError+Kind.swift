@@ -3,7 +3,7 @@ import CurlHTTP
 extension AWSClientError {
     /// A short name for the kind of failure, to group many alike: `403 AccessDeniedException`,
     /// `429 LimitExceededException`, `transport timeout`, `deadlineExceeded`.
-    public var failureKind: String {
+    package var failureKind: String {
         switch code {
         case .service:
             return [status.map(String.init), awsCode].compactMap { $0 }.joined(separator: " ")

@@ -13,7 +13,7 @@ extension AWSClientError {
     /// - XML (STS/IAM-style, e.g. moto's signature failures): `<Error><Code>…</Code><Message>…</Message>`.
     /// - Anything else (HTML or plain text from a proxy or load balancer): the code comes from the HTTP status.
     /// See https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
-    public static func fromResponse(_ response: HTTPResponse, operation: String? = nil) -> AWSClientError {
+    package static func fromResponse(_ response: HTTPResponse, operation: String? = nil) -> AWSClientError {
         let headerCode = response.headers["x-amzn-ErrorType"].map(codeFromErrorType)
         var awsCode: String?
         var message: String?

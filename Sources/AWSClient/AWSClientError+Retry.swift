@@ -20,7 +20,7 @@ extension AWSClientError {
     /// failures the HTTP client calls transient (timeouts, refused connects, resets). Not retryable:
     /// other `4xx` (validation, conditions, authentication), configuration, decoding, DNS and TLS failures,
     /// and a passed deadline.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch code {
         case .configuration, .decoding, .deadlineExceeded:
             return false

@@ -59,7 +59,7 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
     /// The operation that failed, e.g. `DynamoDB.GetItem` or `ManagementAPI.PostToConnection`.
     public var operation: String?
     /// Per-action reasons of a `TransactionCanceledException`; empty otherwise.
-    public var cancellationReasons: [CancellationReason]
+    package var cancellationReasons: [CancellationReason]
     /// The error that caused this one (an `HTTPClientError` for `.transport`, a decoding error for `.decoding`).
     public var underlying: (any Error)?
 
@@ -102,17 +102,17 @@ public struct AWSClientError: Error, Sendable, CustomStringConvertible {
     }
 
     /// True when the service rejected the request's signature or credentials (not a permissions denial).
-    public var isAuthenticationFailure: Bool {
+    package var isAuthenticationFailure: Bool {
         guard code == .service, let awsCode else { return false }
         return Self.authenticationCodes.contains(awsCode)
     }
 
     /// True for an API Gateway Management API `410 Gone`: the connection no longer exists.
-    public var isGone: Bool { code == .service && (status == 410 || awsCode == "GoneException") }
+    package var isGone: Bool { code == .service && (status == 410 || awsCode == "GoneException") }
 
     /// True for a failed condition: `ConditionalCheckFailedException`, or a cancelled transaction whose
     /// only reasons are `ConditionalCheckFailed`.
-    public var isConditionalCheckFailure: Bool {
+    package var isConditionalCheckFailure: Bool {
         if awsCode == "ConditionalCheckFailedException" { return true }
         guard awsCode == "TransactionCanceledException", !cancellationReasons.isEmpty else { return false }
         let causes = cancellationReasons.filter { $0.code != "None" }

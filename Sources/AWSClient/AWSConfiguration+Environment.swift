@@ -2,7 +2,7 @@ import SigV4
 
 extension AWSConfiguration {
     /// Names of the environment variables read here (docs/design.md §2; the AWS SDKs' conventions).
-    public enum Variable {
+    package enum Variable {
         /// Region for signing and default endpoints.
         public static let region = "AWS_REGION"
         /// Access key id.
@@ -74,7 +74,7 @@ extension AWSConfiguration {
     /// Checks an endpoint URL: `https`, or `http` to a loopback host only (127.0.0.0/8, ::1, localhost);
     /// a host, no user info, query or fragment; drops a trailing `/`.
     /// - Parameter variable: named in the error, so the message points at what to fix.
-    public static func validatedEndpoint(_ url: String, variable: String) throws(AWSClientError) -> String {
+    package static func validatedEndpoint(_ url: String, variable: String) throws(AWSClientError) -> String {
         guard let parts = EndpointURL(url) else {
             throw AWSClientError(
                 code: .configuration,

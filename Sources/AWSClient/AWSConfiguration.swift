@@ -18,7 +18,7 @@ public struct AWSConfiguration: Sendable {
     }
 
     /// The AWS endpoint of DynamoDB in `region`, used when no override is set.
-    public static func defaultDynamoDBEndpoint(region: String) -> String {
+    package static func defaultDynamoDBEndpoint(region: String) -> String {
         // China regions live under amazonaws.com.cn; every other partition uses amazonaws.com.
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         return "https://dynamodb.\(region).\(suffix)"

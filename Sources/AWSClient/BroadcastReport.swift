@@ -1,5 +1,5 @@
 /// What a fan-out did: each connection's outcome and the totals a function logs.
-public struct BroadcastReport: Sendable {
+package struct BroadcastReport: Sendable {
     /// How one connection fared.
     public enum Outcome: Sendable {
         /// A 2xx: the message was delivered to API Gateway.
@@ -39,7 +39,7 @@ public struct BroadcastReport: Sendable {
     /// Extra attempts made after retryable failures, over all connections.
     public var retries: Int { deliveries.reduce(0) { $0 + max(0, $1.attempts - 1) } }
     /// The ids that answered 410, for clean-up.
-    public var goneConnectionIds: [String] {
+    package var goneConnectionIds: [String] {
         deliveries.compactMap { if case .gone = $0.outcome { $0.connectionId } else { nil } }
     }
 
@@ -53,7 +53,7 @@ extension BroadcastReport {
     /// One failure of each kind (`AWSClientError.failureKind`), the first seen, in the order first seen:
     /// enough to tell a signing or permissions problem (every post refused the same way) from throttling
     /// or a few broken connections, without logging thousands of lines.
-    public var failureSamples: [(kind: String, error: AWSClientError)] {
+    package var failureSamples: [(kind: String, error: AWSClientError)] {
         var seen = Set<String>()
         var samples: [(kind: String, error: AWSClientError)] = []
         for delivery in deliveries {

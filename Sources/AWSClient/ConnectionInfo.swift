@@ -1,6 +1,6 @@
 /// What `GetConnection` tells about a WebSocket connection.
 /// See https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-connections-connectionid.html
-public struct ConnectionInfo: Sendable, Equatable, Decodable {
+package struct ConnectionInfo: Sendable, Equatable, Decodable {
     /// When the client connected, ISO 8601 as the service sent it.
     public var connectedAt: String?
     /// When the connection last sent or received a message, ISO 8601.

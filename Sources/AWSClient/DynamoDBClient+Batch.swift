@@ -11,7 +11,7 @@ extension DynamoDBClient {
     /// - Returns: the items found (missing keys have no entry), in no particular order.
     /// - Throws: `.configuration` for more than 100 keys; `.deadlineExceeded` when unprocessed keys remain
     ///   at the deadline.
-    public func batchGetItems(
+    package func batchGetItems(
         table: String, keys: [DynamoDBItem], consistentRead: Bool = false, projection: String? = nil,
         names: [String: String] = [:], deadline: ContinuousClock.Instant? = nil
     ) throws(AWSClientError) -> [DynamoDBItem] {

@@ -6,7 +6,7 @@ extension DynamoDBClient {
     /// (as the AWS SDKs do), so this client's own retries never apply a transaction twice.
     /// - Throws: `AWSClientError` with `awsCode` `TransactionCanceledException` and `cancellationReasons`
     ///   (one per action, in order; `None` for actions that did not cause it) when a condition fails.
-    public func transactWriteItems(
+    package func transactWriteItems(
         _ items: [TransactWriteItem], clientRequestToken: String? = nil, deadline: ContinuousClock.Instant? = nil
     ) throws(AWSClientError) {
         guard !items.isEmpty, items.count <= 100 else {
@@ -29,7 +29,7 @@ extension DynamoDBClient {
     /// changed parameters under an old token would be refused (`IdempotentParameterMismatchException`).
     /// A retry with other actions is a new transaction: it is up to the actions' conditions to make it
     /// harmless when an earlier attempt did apply (its answer lost).
-    public func transactWriteItems(
+    package func transactWriteItems(
         deadline: ContinuousClock.Instant?, _ makeItems: (_ attempt: Int) -> [TransactWriteItem]
     ) throws(AWSClientError) {
         let operation = "DynamoDB.TransactWriteItems"

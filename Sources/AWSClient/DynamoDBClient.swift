@@ -73,7 +73,7 @@ public final class DynamoDBClient {
     }
 
     /// Retries done by this client since it was made (throttling, 5xx, transient transport failures).
-    public var retryCount: Int { sender.retryCount }
+    package var retryCount: Int { sender.retryCount }
 
     /// Calls DynamoDB's `operation` with `input` and decodes the answer.
     func call<Output: Decodable>(

@@ -9,7 +9,7 @@ import SigV4
 /// See https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html
 ///
 /// Keeps its connections alive across calls and Lambda invocations. Use it from one thread.
-public final class ManagementAPIClient {
+package final class ManagementAPIClient {
     /// The endpoint, without a trailing slash.
     public let endpoint: String
     let signer: SigV4Signer
@@ -58,14 +58,14 @@ public final class ManagementAPIClient {
 
     /// Sends `data` to one connection as one WebSocket frame.
     /// - Throws: `AWSClientError`; `isGone` is true when the connection no longer exists (410).
-    public func postToConnection(_ connectionId: String, data: [UInt8], deadline: ContinuousClock.Instant? = nil) throws(AWSClientError) {
+    package func postToConnection(_ connectionId: String, data: [UInt8], deadline: ContinuousClock.Instant? = nil) throws(AWSClientError) {
         let operation = "ManagementAPI.PostToConnection"
         let url = try connectionURL(connectionId, operation: operation)
         _ = try sender.send(method: .post, url: url, headers: [], body: data, operation: operation, deadline: deadline)
     }
 
     /// Describes one connection.
-    public func getConnection(_ connectionId: String, deadline: ContinuousClock.Instant? = nil) throws(AWSClientError) -> ConnectionInfo {
+    package func getConnection(_ connectionId: String, deadline: ContinuousClock.Instant? = nil) throws(AWSClientError) -> ConnectionInfo {
         let operation = "ManagementAPI.GetConnection"
         let url = try connectionURL(connectionId, operation: operation)
         let response = try sender.send(method: .get, url: url, headers: [], body: [], operation: operation, deadline: deadline)
@@ -79,7 +79,7 @@ public final class ManagementAPIClient {
     }
 
     /// Closes one connection.
-    public func deleteConnection(_ connectionId: String, deadline: ContinuousClock.Instant? = nil) throws(AWSClientError) {
+    package func deleteConnection(_ connectionId: String, deadline: ContinuousClock.Instant? = nil) throws(AWSClientError) {
         let operation = "ManagementAPI.DeleteConnection"
         let url = try connectionURL(connectionId, operation: operation)
         _ = try sender.send(method: .delete, url: url, headers: [], body: [], operation: operation, deadline: deadline)

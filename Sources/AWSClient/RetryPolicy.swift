@@ -10,14 +10,14 @@
 /// instead of giving up on one long draw.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in total, the first one included; 1 means never retry.
-    public var maxAttempts: Int
+    package var maxAttempts: Int
     /// The cap of the first wait.
-    public var baseDelay: Duration
+    package var baseDelay: Duration
     /// No wait is longer than this.
-    public var maxDelay: Duration
+    package var maxDelay: Duration
     /// Time kept for the attempt after a wait, when a deadline is given: the wait is drawn from at most
     /// `left - attemptReserve`, and there is no retry once less than this is left. Zero: see the type's doc.
-    public var attemptReserve: Duration
+    package var attemptReserve: Duration
 
     /// Creates a policy; `maxAttempts` below 1 counts as 1 and negative delays as zero.
     public init(maxAttempts: Int, baseDelay: Duration, maxDelay: Duration, attemptReserve: Duration = .zero) {
@@ -29,20 +29,20 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// Retries as long as the deadline allows: waits from `baseDelay` doubling up to `maxDelay`, full
     /// jitter, the last attempt starting at least `attemptReserve` before the deadline.
-    public static func untilDeadline(baseDelay: Duration, maxDelay: Duration, attemptReserve: Duration) -> RetryPolicy {
+    package static func untilDeadline(baseDelay: Duration, maxDelay: Duration, attemptReserve: Duration) -> RetryPolicy {
         RetryPolicy(maxAttempts: .max, baseDelay: baseDelay, maxDelay: maxDelay, attemptReserve: attemptReserve)
     }
 
     /// DBUpdater's DynamoDB calls: a spike makes `$connect`s collide on the counter (`TransactionConflict`,
     /// a window of some tens of milliseconds), so conflicts and throttling are retried with short, spread
     /// waits (10 ms doubling to 500 ms) until 100 ms before the deadline; the answer can still be reported.
-    public static let dynamoDBUntilDeadline = untilDeadline(
+    package static let dynamoDBUntilDeadline = untilDeadline(
         baseDelay: .milliseconds(10), maxDelay: .milliseconds(500), attemptReserve: .milliseconds(100))
 
     /// The broadcast's posts: account-wide throttling of the Management API lasts seconds, not
     /// milliseconds, so 429s and 5xx are retried with waits growing from 100 ms to 4 s until 300 ms
     /// before the deadline.
-    public static let managementAPIUntilDeadline = untilDeadline(
+    package static let managementAPIUntilDeadline = untilDeadline(
         baseDelay: .milliseconds(100), maxDelay: .seconds(4), attemptReserve: .milliseconds(300))
 
     /// Four attempts, waits capped at 50, 100, 200 ms: about the AWS SDKs' DynamoDB defaults, short
@@ -52,7 +52,7 @@ public struct RetryPolicy: Sendable, Equatable {
     public static let none = RetryPolicy(maxAttempts: 1, baseDelay: .zero, maxDelay: .zero)
 
     /// The cap of the wait after failed attempt `attempt` (1-based): `min(maxDelay, baseDelay * 2^(attempt-1))`.
-    public func ceiling(attempt: Int) -> Duration {
+    package func ceiling(attempt: Int) -> Duration {
         let exponent = min(max(attempt, 1) - 1, 30)
         let base = baseDelay.nanoseconds
         let scaled = base > Int64.max >> exponent ? Int64.max : base << exponent
@@ -75,7 +75,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// The wait before another attempt after failed attempt `attempt`, or nil to give up: when the
     /// attempts are used up, or when the wait would end at or after `deadline` (a retry that cannot
     /// start before the deadline is pointless, and sleeping past it would overrun the invocation).
-    public func delayBeforeRetry(
+    package func delayBeforeRetry(
         after attempt: Int, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant?,
         using generator: inout some RandomNumberGenerator
     ) -> Duration? {
@@ -94,7 +94,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// As `delayBeforeRetry(after:now:deadline:using:)` with the system's random numbers.
-    public func delayBeforeRetry(after attempt: Int, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant?) -> Duration? {
+    package func delayBeforeRetry(after attempt: Int, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant?) -> Duration? {
         var generator = SystemRandomNumberGenerator()
         return delayBeforeRetry(after: attempt, now: now, deadline: deadline, using: &generator)
     }

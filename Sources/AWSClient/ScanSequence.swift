@@ -5,7 +5,7 @@ public struct ScanPage<Item> {
     /// The items of this page.
     public var items: [Item]
     /// Where the next page starts; nil on the last page.
-    public var lastEvaluatedKey: DynamoDBItem?
+    package var lastEvaluatedKey: DynamoDBItem?
 }
 
 extension ScanPage: Sendable where Item: Sendable {}

@@ -4,9 +4,9 @@ public struct StreamSummary: Sendable, Decodable {
     /// The stream's ARN.
     public var streamArn: String
     /// The table it belongs to.
-    public var tableName: String?
+    package var tableName: String?
     /// A timestamp that tells streams of the same table apart.
-    public var streamLabel: String?
+    package var streamLabel: String?
 
     enum CodingKeys: String, CodingKey { case streamArn = "StreamArn", tableName = "TableName", streamLabel = "StreamLabel" }
 }
@@ -18,9 +18,9 @@ public struct StreamDescription: Sendable, Decodable {
         /// The shard's id.
         public var shardId: String
         /// The shard it split from, if any (read the parent first to keep order).
-        public var parentShardId: String?
+        package var parentShardId: String?
         /// First sequence number of the shard.
-        public var startingSequenceNumber: String? { sequenceNumberRange?.startingSequenceNumber }
+        package var startingSequenceNumber: String? { sequenceNumberRange?.startingSequenceNumber }
         /// Last sequence number; nil while the shard is open.
         public var endingSequenceNumber: String? { sequenceNumberRange?.endingSequenceNumber }
         var sequenceNumberRange: SequenceNumberRange?
@@ -41,7 +41,7 @@ public struct StreamDescription: Sendable, Decodable {
     /// The stream's ARN.
     public var streamArn: String
     /// `ENABLING`, `ENABLED`, `DISABLING`, `DISABLED`.
-    public var streamStatus: String?
+    package var streamStatus: String?
     /// What the records carry.
     public var streamViewType: TableDefinition.StreamViewType?
     /// The shards of this page.

@@ -10,15 +10,15 @@ public struct StreamRecord: Sendable, Codable {
         /// The item after the change (with `NEW_IMAGE` views).
         public var newImage: DynamoDBItem?
         /// The item before the change (with `OLD_IMAGE` views).
-        public var oldImage: DynamoDBItem?
+        package var oldImage: DynamoDBItem?
         /// Sequence number (a decimal string; compare as numbers).
         public var sequenceNumber: String?
         /// Size of the record in bytes.
-        public var sizeBytes: Int?
+        package var sizeBytes: Int?
         /// The stream's view type.
         public var streamViewType: String?
         /// When the change happened, epoch seconds (moto gives a fraction).
-        public var approximateCreationDateTime: Double?
+        package var approximateCreationDateTime: Double?
 
         enum CodingKeys: String, CodingKey {
             case keys = "Keys", newImage = "NewImage", oldImage = "OldImage", sequenceNumber = "SequenceNumber"

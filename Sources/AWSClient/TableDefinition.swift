@@ -83,13 +83,13 @@ public struct TableDefinition: Sendable, Encodable {
 /// See https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TableDescription.html
 public struct TableDescription: Sendable, Decodable {
     /// Table name.
-    public var tableName: String
+    package var tableName: String
     /// `CREATING`, `ACTIVE`, `UPDATING`, `DELETING`, ...
-    public var tableStatus: String?
+    package var tableStatus: String?
     /// ARN of the current stream, when one is enabled.
     public var latestStreamArn: String?
     /// Approximate item count (updated about every six hours on AWS).
-    public var itemCount: Int?
+    package var itemCount: Int?
 
     enum CodingKeys: String, CodingKey {
         case tableName = "TableName", tableStatus = "TableStatus", latestStreamArn = "LatestStreamArn", itemCount = "ItemCount"

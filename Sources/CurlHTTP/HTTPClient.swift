@@ -25,7 +25,7 @@ public final class HTTPClient {
     /// Starts loading libcurl on a background thread (once per process) if an `HTTPClient` has been made;
     /// returns at once. Without a client nothing is loaded: a function that makes no AWS calls never pays
     /// for libcurl's libraries in memory.
-    public static func startLoadingLibraryIfNeeded() {
+    package static func startLoadingLibraryIfNeeded() {
         // A thread that cannot start only means the first request loads libcurl itself.
         _ = vc_curl_start_loading_if_wanted()
     }

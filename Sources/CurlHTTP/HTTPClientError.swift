@@ -24,7 +24,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
 
     public var code: Code
     /// libcurl's CURLcode, when libcurl reported the failure.
-    public var curlCode: Int?
+    package var curlCode: Int?
     /// libcurl's description or our own.
     public var message: String
     /// Where: scheme, host and port of the request (never the query, which may carry tokens).
@@ -43,7 +43,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible {
 
     /// Timeouts, refused connects and broken connections are worth another try; DNS, TLS and
     /// invalid requests are not.
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         switch code {
         case .timeout, .connect, .send, .receive: true
         case .libraryUnavailable, .invalidRequest, .dns, .tls, .other: false

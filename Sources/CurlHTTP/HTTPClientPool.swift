@@ -1,7 +1,7 @@
 import CCurl
 
 /// What `HTTPClientPool.run` does with a job after one of its attempts finished.
-public enum PoolDecision: Sendable, Equatable {
+package enum PoolDecision: Sendable, Equatable {
     /// The job is finished; no further attempt.
     case done
     /// Start another attempt once `after` has passed (a zero or negative delay retries at once),
@@ -20,7 +20,7 @@ public enum PoolDecision: Sendable, Equatable {
 /// thread and calls `makeRequest` and `onResult` on it. `run` is not re-entrant (do not call it from
 /// the callbacks). The pool is meant to live as long as the process, so its connections are reused
 /// across runs (and across Lambda invocations).
-public final class HTTPClientPool {
+package final class HTTPClientPool {
     let multi: UnsafeMutableRawPointer
     let transfers: [CurlTransfer]
     /// Which transfer an easy handle belongs to (the set of handles never changes).
@@ -64,7 +64,7 @@ public final class HTTPClientPool {
     }
 
     /// The most transfers that run at once.
-    public var maxInFlight: Int { transfers.count }
+    package var maxInFlight: Int { transfers.count }
 
     /// Runs every job with at most `maxInFlight` transfers at once over reused connections.
     ///

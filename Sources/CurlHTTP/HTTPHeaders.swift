@@ -29,7 +29,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     }
 
     /// Replaces every field of `name` with one field.
-    public mutating func replace(_ name: String, _ value: String) {
+    package mutating func replace(_ name: String, _ value: String) {
         remove(name)
         add(name, value)
     }

@@ -1,9 +1,9 @@
 /// The parts shared by every request of a batch (`HTTPClientPool.run(_:template:...)`): method, body
 /// and fixed header fields, checked and handed to libcurl once per run. Each attempt then adds only its
 /// URL, a few header fields (such as a signature) and its timeout.
-public struct HTTPRequestTemplate: Sendable {
+package struct HTTPRequestTemplate: Sendable {
     /// What one attempt adds to the template.
-    public struct Attempt: Sendable {
+    package struct Attempt: Sendable {
         /// Absolute URL exactly as sent (already percent-encoded).
         public var url: String
         /// Fields sent before the template's fields.

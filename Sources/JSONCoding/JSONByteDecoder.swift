@@ -7,7 +7,7 @@
 /// are exact below 2^53 only), into `Double`/`Float` by the standard library's correctly rounded parser
 /// (out of range is refused rather than made infinite). No special cases for `Date`, `Data` or `URL`.
 /// Syntax errors are `DecodingError.dataCorrupted` whose `underlyingError` is a ``JSONCodingError``.
-public struct JSONByteDecoder: Sendable {
+package struct JSONByteDecoder: Sendable {
     /// Creates a decoder.
     public init() {}
 

@@ -5,7 +5,7 @@
 /// by UTF-8 bytes. Numbers are written as Foundation writes them: the shortest text that reads back as the
 /// same value, integral ones without `.0`.
 /// A non-finite `Double`/`Float` is an `EncodingError.invalidValue`, as in Foundation.
-public struct JSONByteEncoder: Sendable {
+package struct JSONByteEncoder: Sendable {
     /// Whether each object's members are written sorted by name (the same content then gives the same bytes).
     public var sortedKeys: Bool
 

@@ -2,7 +2,7 @@
 ///
 /// The Codable layer reports it as the `underlyingError` of a `DecodingError.dataCorrupted`, as Codable
 /// callers expect; ``JSONReader`` throws it directly.
-public struct JSONCodingError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct JSONCodingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of problem.
     public enum Code: String, Sendable {
         /// Not RFC 8259 JSON (a stray byte, a bad literal, number, escape or structure).

@@ -11,10 +11,10 @@
 /// - nesting deeper than ``maximumDepth`` (the reader recurses; this bounds its stack).
 ///
 /// Any value may be the top level (RFC 8259, not RFC 4627's object-or-array only).
-public enum JSONReader {
+package enum JSONReader {
     /// The deepest nesting of arrays and objects accepted. DynamoDB itself allows 32 levels of nested
     /// attribute values (64 JSON levels in its wire form); Foundation's JSONDecoder stops at 512.
-    public static let maximumDepth = 256
+    package static let maximumDepth = 256
 
     /// Reads one JSON text.
     public static func read(_ bytes: [UInt8]) throws(JSONCodingError) -> JSONValue {

@@ -2,7 +2,7 @@
 /// `AttributeValue`, thousands per Scan) can read the value directly instead of through Codable's
 /// containers. `JSONByteDecoder`'s decoders conform; a type must still decode through its containers
 /// when the cast fails (another decoder) or when it does not recognise the value.
-public protocol JSONValueDecoding {
+package protocol JSONValueDecoding {
     /// The value being decoded.
     var jsonValue: JSONValue { get }
 }

@@ -2,7 +2,7 @@
 ///
 /// Escapes only what RFC 8259 requires (`"`, `\` and U+0000...U+001F, the usual ones by name); `/` and
 /// non-ASCII characters are written as they are (UTF-8), unlike Foundation's default `\/`.
-public enum JSONWriter {
+package enum JSONWriter {
     /// Appends `value` as JSON; `sortedKeys` orders each object's members by the UTF-8 bytes of their names.
     public static func append(_ value: JSONValue, sortedKeys: Bool = false, to out: inout [UInt8]) {
         switch value {
@@ -45,7 +45,7 @@ public enum JSONWriter {
     private static let hexDigits: StaticString = "0123456789abcdef"
 
     /// Appends `text` as a quoted JSON string.
-    public static func appendString(_ text: String, to out: inout [UInt8]) {
+    package static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

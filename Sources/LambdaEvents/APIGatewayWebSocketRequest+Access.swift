@@ -12,7 +12,7 @@ extension APIGatewayWebSocketRequest {
     }
 
     /// Every value of header `name` (case-insensitive), from ``multiValueHeaders``, else from ``headers``.
-    public func headerValues(_ name: String) -> [String] {
+    package func headerValues(_ name: String) -> [String] {
         if let multiValueHeaders, let values = Self.lookup(name, in: multiValueHeaders) {
             return values
         }
@@ -26,7 +26,7 @@ extension APIGatewayWebSocketRequest {
     }
 
     /// The body's bytes: base64-decoded when ``isBase64Encoded``, else the UTF-8 of the text; `nil` without a body.
-    public func bodyBytes() throws(LambdaEventsError) -> [UInt8]? {
+    package func bodyBytes() throws(LambdaEventsError) -> [UInt8]? {
         guard let body else { return nil }
         guard isBase64Encoded else { return Array(body.utf8) }
         guard let bytes = Base64.decode(body) else {
@@ -37,7 +37,7 @@ extension APIGatewayWebSocketRequest {
 
     /// The body as text: decoded from base64 when ``isBase64Encoded`` (and then required to be UTF-8);
     /// `nil` without a body.
-    public func bodyText() throws(LambdaEventsError) -> String? {
+    package func bodyText() throws(LambdaEventsError) -> String? {
         guard isBase64Encoded else { return body }
         guard let bytes = try bodyBytes() else { return nil }
         guard let text = String(validating: bytes, as: UTF8.self) else {

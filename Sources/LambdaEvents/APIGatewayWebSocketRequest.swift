@@ -25,21 +25,21 @@ public struct APIGatewayWebSocketRequest: Codable, Sendable, Hashable {
         /// The client's `User-Agent`, when it sent one.
         public var userAgent: String?
         /// The AWS account of an IAM caller.
-        public var accountId: String?
+        package var accountId: String?
         /// The principal of an IAM caller.
         public var caller: String?
         /// The user of an IAM caller.
         public var user: String?
         /// The ARN of an IAM caller.
-        public var userArn: String?
+        package var userArn: String?
         /// The access key of an IAM caller.
-        public var accessKey: String?
+        package var accessKey: String?
         /// The API key, with API keys on.
-        public var apiKey: String?
+        package var apiKey: String?
         /// The Cognito identity id, with Cognito authorization.
-        public var cognitoIdentityId: String?
+        package var cognitoIdentityId: String?
         /// The Cognito identity pool id, with Cognito authorization.
-        public var cognitoIdentityPoolId: String?
+        package var cognitoIdentityPoolId: String?
 
         /// Creates an identity.
         public init(sourceIp: String, userAgent: String? = nil) {

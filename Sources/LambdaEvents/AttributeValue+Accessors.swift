@@ -11,13 +11,13 @@ extension AttributeValue {
     }
 
     /// The exact decimal text of an `N` value.
-    public var numberValue: String? {
+    package var numberValue: String? {
         if case .number(let text) = self { text } else { nil }
     }
 
     /// An `N` value as `Int64`, when it is written as an integer (no fraction, no exponent) that fits.
     /// DynamoDB answers numbers normalised, so a whole number always comes back without a fraction.
-    public var int64Value: Int64? {
+    package var int64Value: Int64? {
         numberValue.flatMap { Int64($0) }
     }
 
@@ -27,42 +27,42 @@ extension AttributeValue {
     }
 
     /// The bytes of a `B` value.
-    public var binaryValue: [UInt8]? {
+    package var binaryValue: [UInt8]? {
         if case .binary(let bytes) = self { bytes } else { nil }
     }
 
     /// The members of an `SS` value.
-    public var stringSetValue: [String]? {
+    package var stringSetValue: [String]? {
         if case .stringSet(let texts) = self { texts } else { nil }
     }
 
     /// The members of an `NS` value, as exact decimal texts.
-    public var numberSetValue: [String]? {
+    package var numberSetValue: [String]? {
         if case .numberSet(let texts) = self { texts } else { nil }
     }
 
     /// The members of a `BS` value.
-    public var binarySetValue: [[UInt8]]? {
+    package var binarySetValue: [[UInt8]]? {
         if case .binarySet(let members) = self { members } else { nil }
     }
 
     /// The entries of an `M` value.
-    public var mapValue: [String: AttributeValue]? {
+    package var mapValue: [String: AttributeValue]? {
         if case .map(let map) = self { map } else { nil }
     }
 
     /// The elements of an `L` value.
-    public var listValue: [AttributeValue]? {
+    package var listValue: [AttributeValue]? {
         if case .list(let list) = self { list } else { nil }
     }
 
     /// The value of a `BOOL` value.
-    public var boolValue: Bool? {
+    package var boolValue: Bool? {
         if case .bool(let value) = self { value } else { nil }
     }
 
     /// Whether this is the `NULL` value.
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { true } else { false }
     }
 }

@@ -36,7 +36,7 @@ public typealias DynamoDBItem = [String: AttributeValue]
 
 extension AttributeValue {
     /// The JSON member names of the attribute types, as DynamoDB spells them.
-    public enum TypeKey: String, Sendable, CaseIterable {
+    package enum TypeKey: String, Sendable, CaseIterable {
         /// String.
         case string = "S"
         /// Number.
@@ -60,7 +60,7 @@ extension AttributeValue {
     }
 
     /// The type member this value is written with.
-    public var typeKey: TypeKey {
+    package var typeKey: TypeKey {
         switch self {
         case .string: .string
         case .number: .number
@@ -78,7 +78,7 @@ extension AttributeValue {
     /// Whether `text` is a number as DynamoDB accepts one: an optional sign, digits with an optional
     /// fraction (at least one digit in all), and an optional exponent (`-12`, `0.5`, `1E+3`).
     /// DynamoDB itself answers numbers normalised (no exponent, no surplus zeros).
-    public static func isValidNumber(_ text: String) -> Bool {
+    package static func isValidNumber(_ text: String) -> Bool {
         var bytes = Substring(text).utf8[...]
         if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
             bytes = bytes.dropFirst()

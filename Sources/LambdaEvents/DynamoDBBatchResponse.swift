@@ -3,11 +3,11 @@
 /// With `FunctionResponseTypes: [ReportBatchItemFailures]` on the event source mapping, Lambda retries
 /// from the first listed record; an empty list means the whole batch succeeded.
 /// See https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html
-public struct DynamoDBBatchResponse: Codable, Sendable, Hashable {
+package struct DynamoDBBatchResponse: Codable, Sendable, Hashable {
     /// One record that failed.
-    public struct BatchItemFailure: Codable, Sendable, Hashable {
+    package struct BatchItemFailure: Codable, Sendable, Hashable {
         /// The failed record's `SequenceNumber` (for DynamoDB Streams, not its `eventID`).
-        public var itemIdentifier: String
+        package var itemIdentifier: String
 
         /// Creates a failure entry.
         public init(itemIdentifier: String) {

@@ -27,14 +27,14 @@ extension DynamoDBStreamEvent.StreamRecord {
     }
 
     /// Whether `text` is a well-formed sequence number: one or more ASCII decimal digits.
-    public static func isValidSequenceNumber(_ text: String) -> Bool {
+    package static func isValidSequenceNumber(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// Whether sequence number `lhs` is smaller (earlier) than `rhs`, comparing them as integers of any
     /// length: leading zeros are ignored, then the shorter number is the smaller, then digit by digit.
     /// Both must be ``isValidSequenceNumber(_:)``; decoded records always are.
-    public static func isSequenceNumber(_ lhs: String, before rhs: String) -> Bool {
+    package static func isSequenceNumber(_ lhs: String, before rhs: String) -> Bool {
         let left = lhs.utf8.drop { $0 == UInt8(ascii: "0") }
         let right = rhs.utf8.drop { $0 == UInt8(ascii: "0") }
         if left.count != right.count {
@@ -44,7 +44,7 @@ extension DynamoDBStreamEvent.StreamRecord {
     }
 
     /// Whether this record comes before `other` in its shard (its sequence number is smaller).
-    public func isBefore(_ other: Self) -> Bool {
+    package func isBefore(_ other: Self) -> Bool {
         Self.isSequenceNumber(sequenceNumber, before: other.sequenceNumber)
     }
 }

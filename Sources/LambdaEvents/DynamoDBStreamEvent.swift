@@ -3,7 +3,7 @@
 /// See https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html and the record shape in
 /// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_Record.html
 /// Unknown fields are ignored; the fields Lambda always sends are required.
-public struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
+package struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
     /// The records of the batch, in the order Lambda delivered them (`Records`).
     public var records: [Record]
 
@@ -17,7 +17,7 @@ public struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
     }
 
     /// The kind of change a record describes.
-    public enum EventName: String, Codable, Sendable, Hashable {
+    package enum EventName: String, Codable, Sendable, Hashable {
         /// A new item was added.
         case insert = "INSERT"
         /// An existing item was updated.
@@ -39,7 +39,7 @@ public struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
     }
 
     /// One change to one item.
-    public struct Record: Codable, Sendable, Hashable {
+    package struct Record: Codable, Sendable, Hashable {
         /// A unique id of the record (`eventID`).
         public var eventID: String
         /// The kind of change (`eventName`).
@@ -55,7 +55,7 @@ public struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
         /// The stream's ARN; Lambda adds it, `GetRecords` (and moto) do not send it.
         public var eventSourceARN: String?
         /// Who made the change; present for TTL deletions (`{"type":"Service","principalId":"dynamodb.amazonaws.com"}`).
-        public var userIdentity: UserIdentity?
+        package var userIdentity: UserIdentity?
 
         /// Creates a record.
         public init(
@@ -74,11 +74,11 @@ public struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
     }
 
     /// The identity that made a change.
-    public struct UserIdentity: Codable, Sendable, Hashable {
+    package struct UserIdentity: Codable, Sendable, Hashable {
         /// `Service` for changes DynamoDB made itself (TTL).
         public var type: String
         /// `dynamodb.amazonaws.com` for TTL deletions.
-        public var principalId: String
+        package var principalId: String
 
         /// Creates an identity.
         public init(type: String, principalId: String) {
@@ -94,17 +94,17 @@ public struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
         /// The item after the change (`NewImage`), with `NEW_IMAGE` / `NEW_AND_OLD_IMAGES`, not for `REMOVE`.
         public var newImage: DynamoDBItem?
         /// The item before the change (`OldImage`), with `OLD_IMAGE` / `NEW_AND_OLD_IMAGES`, not for `INSERT`.
-        public var oldImage: DynamoDBItem?
+        package var oldImage: DynamoDBItem?
         /// The record's position in its shard (`SequenceNumber`): decimal digits, of varying length, larger
         /// for later changes. Compare with ``isSequenceNumber(_:before:)``, never as text or `Double`.
         public var sequenceNumber: String
         /// The size of the record in bytes (`SizeBytes`).
-        public var sizeBytes: Int64
+        package var sizeBytes: Int64
         /// What the stream records (`StreamViewType`).
         public var streamViewType: StreamViewType
         /// When the change was made, in seconds since 1970 (`ApproximateCreationDateTime`): AWS sends whole
         /// seconds, moto a fraction; both decode. Optional, as in the AWS documentation.
-        public var approximateCreationDateTime: Double?
+        package var approximateCreationDateTime: Double?
 
         /// Creates a stream record.
         public init(

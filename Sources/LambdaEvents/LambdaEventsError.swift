@@ -5,7 +5,7 @@
 /// to describe (an attribute value with no or several type members, a malformed number, bad base64).
 /// The accessors that work on an already decoded event (for example
 /// ``APIGatewayWebSocketRequest/bodyBytes()``) throw it directly.
-public struct LambdaEventsError: Error, Sendable, CustomStringConvertible {
+package struct LambdaEventsError: Error, Sendable, CustomStringConvertible {
     /// What kind of problem was found.
     public enum Code: Sendable, Hashable {
         /// A DynamoDB attribute value was not exactly one known, well-formed type member.

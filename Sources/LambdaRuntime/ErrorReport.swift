@@ -19,7 +19,7 @@ public struct ErrorReport: Sendable, Equatable {
     }
 
     /// The JSON body, encoded by hand (no encoder needed for two strings).
-    public var jsonBody: [UInt8] {
+    package var jsonBody: [UInt8] {
         Array("{\"errorMessage\":\(JSONText.quoted(errorMessage)),\"errorType\":\(JSONText.quoted(errorType))}".utf8)
     }
 

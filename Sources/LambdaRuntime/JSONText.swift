@@ -1,7 +1,7 @@
 /// Minimal JSON text helpers for the logger, error bodies and hand-written log lines, so none needs an encoder.
 public enum JSONText {
     /// `value` as a JSON string literal, quotes included (RFC 8259 §7 escaping).
-    public static func quoted(_ value: String) -> String {
+    package static func quoted(_ value: String) -> String {
         var out = "\""
         out.reserveCapacity(value.utf8.count + 2)
         for scalar in value.unicodeScalars {

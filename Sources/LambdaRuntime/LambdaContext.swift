@@ -9,14 +9,14 @@ public struct LambdaContext: Sendable {
     /// The X-Ray tracing header (`Lambda-Runtime-Trace-Id`), also set as `_X_AMZN_TRACE_ID`.
     public let traceID: String?
     /// Client application data (JSON text), for invocations from the AWS Mobile SDK.
-    public let clientContext: String?
+    package let clientContext: String?
     /// Amazon Cognito identity data (JSON text), for invocations from the AWS Mobile SDK.
-    public let cognitoIdentity: String?
+    package let cognitoIdentity: String?
     /// A logger that tags every line with this invocation's request id.
     public let logger: LambdaLogger
     /// The deadline on the monotonic clock, fixed when the context is made, so later wall-clock
     /// jumps cannot stretch or shrink the time left.
-    public let deadlineInstant: ContinuousClock.Instant
+    package let deadlineInstant: ContinuousClock.Instant
 
     /// Creates a context; `deadline` is converted once to a monotonic instant using the wall clock.
     public init(
@@ -52,7 +52,7 @@ public struct LambdaContext: Sendable {
     }
 
     /// Time left before Lambda stops the invocation; negative once the deadline has passed.
-    public func remainingTime() -> Duration {
+    package func remainingTime() -> Duration {
         deadlineInstant - ContinuousClock.now
     }
 }

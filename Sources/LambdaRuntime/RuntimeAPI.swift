@@ -7,11 +7,11 @@ public enum RuntimeAPI {
     public static let version = "2018-06-01"
 
     /// Environment variable holding `host:port` of the Runtime API (set by Lambda or the local gateway).
-    public static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
+    package static let addressVariable = "AWS_LAMBDA_RUNTIME_API"
 
     /// Largest response Lambda accepts for a synchronous invocation: "6 MB" means 6,291,556 bytes.
     /// https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
-    public static let maxResponseBytes = 6_291_556
+    package static let maxResponseBytes = 6_291_556
 
     /// Request paths, relative to `http://{AWS_LAMBDA_RUNTIME_API}`.
     public enum Path {
@@ -62,28 +62,28 @@ public enum RuntimeAPI {
         /// The X-Ray tracing header, e.g. `Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1`.
         public static let traceID = "Lambda-Runtime-Trace-Id"
         /// Client application data, for invocations from the AWS Mobile SDK.
-        public static let clientContext = "Lambda-Runtime-Client-Context"
+        package static let clientContext = "Lambda-Runtime-Client-Context"
         /// Amazon Cognito identity data, for invocations from the AWS Mobile SDK.
-        public static let cognitoIdentity = "Lambda-Runtime-Cognito-Identity"
+        package static let cognitoIdentity = "Lambda-Runtime-Cognito-Identity"
         /// On `/error` and `/init/error`: the error type, recommended as `Category.Reason`.
-        public static let functionErrorType = "Lambda-Runtime-Function-Error-Type"
+        package static let functionErrorType = "Lambda-Runtime-Function-Error-Type"
     }
 
     /// The environment variable the X-Ray SDKs read the current trace header from.
-    public static let traceIDVariable = "_X_AMZN_TRACE_ID"
+    package static let traceIDVariable = "_X_AMZN_TRACE_ID"
 
     /// Error types the runtime itself reports (handler errors use the thrown type's name).
     public enum ErrorType {
         /// The event could not be decoded into the handler's `Event` type.
-        public static let eventDecoding = "Runtime.EventDecodingError"
+        package static let eventDecoding = "Runtime.EventDecodingError"
         /// The handler's output could not be encoded.
-        public static let responseEncoding = "Runtime.ResponseEncodingError"
+        package static let responseEncoding = "Runtime.ResponseEncodingError"
         /// `/next` answered without a required header or with an invalid one.
-        public static let invalidInvocation = "Runtime.InvalidInvocation"
+        package static let invalidInvocation = "Runtime.InvalidInvocation"
         /// The Runtime API refused the response (413 for a response over the size limit); Lambda's own name.
-        public static let responseTooLarge = "Function.ResponseSizeTooLarge"
+        package static let responseTooLarge = "Function.ResponseSizeTooLarge"
         /// The Runtime API refused the response for another reason.
-        public static let responseRejected = "Runtime.ResponseRejected"
+        package static let responseRejected = "Runtime.ResponseRejected"
         /// Missing or invalid configuration at start.
         public static let configuration = "Runtime.InvalidConfiguration"
     }

@@ -3,7 +3,7 @@ import CurlHTTP
 /// The seam between the run loop and the wire: the four calls of the Runtime API.
 ///
 /// `SocketRuntimeAPIClient` speaks HTTP; tests use an in-memory fake. Calls are made from one thread.
-public protocol RuntimeAPIClient: AnyObject {
+package protocol RuntimeAPIClient: AnyObject {
     /// Blocks until Lambda hands out the next invocation (`GET /runtime/invocation/next`, no timeout).
     /// - Throws: `LambdaRuntimeError(.runtimeAPIUnavailable)` when unreachable or answered with non-200.
     func nextInvocation() throws(LambdaRuntimeError) -> Invocation

@@ -48,7 +48,7 @@ public final class SocketRuntimeAPIClient: RuntimeAPIClient {
     }
 
     /// `POST /runtime/init/error` with the JSON report and `Lambda-Runtime-Function-Error-Type`.
-    public func postInitError(_ report: ErrorReport) throws(LambdaRuntimeError) {
+    package func postInitError(_ report: ErrorReport) throws(LambdaRuntimeError) {
         try post(RuntimeAPI.Path.initError, headers: Self.errorHeaders(report), body: report.jsonBody)
     }
 

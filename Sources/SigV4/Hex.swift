@@ -1,6 +1,6 @@
 /// Hexadecimal through lookup tables (this runs for every hash and every escaped byte); the project's one
 /// hex codec (VisitorCounterCore stores the daily salt as lowercase hex too).
-public enum Hex {
+package enum Hex {
     /// Lowercase digits: SigV4 hashes and signatures are lowercase hex.
     private static let lower: StaticString = "0123456789abcdef"
     /// Uppercase digits: SigV4 percent-encoding uses uppercase hex (`%2F`, not `%2f`).
@@ -17,14 +17,14 @@ public enum Hex {
     }
 
     /// The lowercase hex form of `bytes` as a String.
-    public static func lowercase(_ bytes: [UInt8]) -> String {
+    package static func lowercase(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
         appendLowercase(bytes, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 
     /// The bytes of lowercase hex `text`; nil for an odd length or any other character.
-    public static func decodeLowercase(_ text: String) -> [UInt8]? {
+    package static func decodeLowercase(_ text: String) -> [UInt8]? {
         let digits = Array(text.utf8)
         guard digits.count % 2 == 0 else { return nil }
         func value(_ digit: UInt8) -> UInt8? {

@@ -8,9 +8,9 @@
 /// what `SigV4Signer.sign(_:date:)` gives for the full request (the tests compare them).
 ///
 /// Not thread-safe (it reuses its buffers); make one per thread.
-public final class SigV4PathTemplate {
+package final class SigV4PathTemplate {
     /// The two header fields that differ per request.
-    public struct SignedFields: Sendable {
+    package struct SignedFields: Sendable {
         /// The `X-Amz-Date` value, `yyyyMMdd'T'HHmmss'Z'`.
         public let amzDate: String
         /// The `Authorization` value.
@@ -19,9 +19,9 @@ public final class SigV4PathTemplate {
 
     /// The header fields every request carries unchanged, in order: `Host`, the caller's fields and
     /// `X-Amz-Security-Token` when the credentials have one. Send them with each request's `SignedFields`.
-    public let fixedHeaders: [(name: String, value: String)]
+    package let fixedHeaders: [(name: String, value: String)]
     /// The URL every request's segment is appended to.
-    public let baseURL: String
+    package let baseURL: String
 
     private let signer: SigV4Signer
     /// `METHOD \n canonical URI of the base path`, which ends with `/`.

@@ -16,7 +16,7 @@ public struct SigV4Signer: Sendable {
     public let service: String
     /// Whether the canonical URI removes dot segments and repeated slashes first (AWS services other
     /// than S3 expect it; it only matters for paths that contain `.`/`..` segments or `//`).
-    public let normalizePath: Bool
+    package let normalizePath: Bool
 
     /// Creates a signer for one credential scope.
     public init(credentials: AWSCredentials, region: String, service: String, normalizePath: Bool = false) {

@@ -9,7 +9,7 @@ import LambdaRuntime
 /// It carries `"level":"WARN"` and an RFC 3339 `timestamp`: Lambda's log-level filter reads a line without
 /// them as INFO, and `LogLevel=warn` would then drop the one line that says what each broadcast did
 /// (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html).
-public struct BroadcastSummary: Sendable {
+package struct BroadcastSummary: Sendable {
     public var connections = 0
     /// What the broadcast did, connection by connection (none when nothing was posted): the line's `sent`,
     /// `gone`, `failed`, `retries` and `errors` are read from it, not copied.
@@ -27,11 +27,11 @@ public struct BroadcastSummary: Sendable {
     public init() {}
 
     /// The metric namespace.
-    public static let namespace = "VisitorCounter"
+    package static let namespace = "VisitorCounter"
 
     /// The figures the line declares as metrics, with their units (tests/test_template.py reads this list:
     /// every metric of the dashboard and the alarms must be one of them or of `UpdaterMetrics`).
-    public static let metricDefinitions: [(name: String, unit: String)] = [
+    package static let metricDefinitions: [(name: String, unit: String)] = [
         ("connections", "Count"), ("sent", "Count"), ("gone", "Count"), ("failed", "Count"), ("retries", "Count"),
         ("durationMs", "Milliseconds"),
     ]
@@ -43,7 +43,7 @@ public struct BroadcastSummary: Sendable {
     /// - Parameters:
     ///   - timestamp: epoch milliseconds.
     ///   - functionName: the `FunctionName` dimension (`AWS_LAMBDA_FUNCTION_NAME`), when known.
-    public func logLine(timestamp: Int64, functionName: String?) -> String {
+    package func logLine(timestamp: Int64, functionName: String?) -> String {
         var dimensions = "[[]]"
         var dimensionValue = ""
         if let functionName, !functionName.isEmpty {

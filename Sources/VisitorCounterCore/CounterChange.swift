@@ -14,7 +14,7 @@ import LambdaEvents
 /// what keeps corrections from looping: a correction is written only by a broadcast, a broadcast starts
 /// only from a batch with an ordinary change, so every correction follows a real visit or departure and
 /// none can start another broadcast, even when the scan and the stored value keep disagreeing.
-public enum CounterChange: Sendable, Equatable {
+package enum CounterChange: Sendable, Equatable {
     /// No counter change in the batch: nothing to send.
     case none
     /// Only live corrections: nothing to send (see the type's doc).
@@ -25,7 +25,7 @@ public enum CounterChange: Sendable, Equatable {
     case readTotal
 
     /// The new image attribute that marks a live correction.
-    public static let correctionAttribute = "correction"
+    package static let correctionAttribute = "correction"
 
     /// Classifies `records` for a counter of `shards` shards.
     public static func of(_ records: [DynamoDBStreamEvent.Record], shards: Int) -> CounterChange {

@@ -1,6 +1,6 @@
 /// The one message the server sends (docs/design.md §4): `{"visits":1234}`, plus `"visitors":567` with
 /// unique visitors on and `"live":7` with live viewers on.
-public struct CounterMessage: Sendable, Equatable {
+package struct CounterMessage: Sendable, Equatable {
     /// Exact decimal digits of the visit count.
     public var visits: String
     /// Exact decimal digits of the open connections, when known.

@@ -10,7 +10,7 @@ public struct CounterShards: Sendable, Equatable {
     /// The numbers of shards accepted (`COUNTER_SHARDS`).
     public static let allowed = 1...32
     /// Shard 0's id, the counter item of a one-shard table.
-    public static let baseId = "visitors"
+    package static let baseId = "visitors"
 
     /// How many shards the counter has.
     public let count: Int

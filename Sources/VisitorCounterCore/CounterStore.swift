@@ -3,7 +3,7 @@
 ///
 /// Implementations must make `connect` atomic: the connection, the visit marker and the counter
 /// change commit together or not at all, and a visit id already seen never counts again.
-public protocol CounterStore {
+package protocol CounterStore {
     /// Records a connection and, when its visit is new (or it has no visit id), counts the visit.
     func connect(_ connection: NewConnection, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> ConnectOutcome
 
@@ -70,7 +70,7 @@ public struct VisitorMark: Sendable, Equatable {
 
     /// The marker's item id. It starts with `visitor#`, never `visitors`: the stream filter and
     /// `CounterShards` take ids starting with `visitors` for counter shards.
-    public var markerId: String { "visitor#\(day.text)#\(fingerprint.hash)" }
+    package var markerId: String { "visitor#\(day.text)#\(fingerprint.hash)" }
 }
 
 /// A connection to record on `$connect`.
@@ -127,7 +127,7 @@ public struct CounterSnapshot: Sendable, Equatable {
     }
 
     /// What a page may be shown: never below zero, zero when nothing is stored.
-    public var presentableLive: String { String(max(0, live ?? 0)) }
+    package var presentableLive: String { String(max(0, live ?? 0)) }
 }
 
 /// A row of ConnectionIDs as the broadcast needs it.

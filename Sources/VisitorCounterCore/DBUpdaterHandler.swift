@@ -2,7 +2,7 @@ import LambdaEvents
 import LambdaRuntime
 
 /// DBUpdater: the WebSocket routes `$connect`, `$disconnect`, `sync` and `history` (docs/design.md §5).
-public struct DBUpdaterHandler: LambdaHandler {
+package struct DBUpdaterHandler: LambdaHandler {
     public typealias Event = APIGatewayWebSocketRequest
     public typealias Output = APIGatewayWebSocketResponse
 
@@ -13,7 +13,7 @@ public struct DBUpdaterHandler: LambdaHandler {
     /// `AWS_LAMBDA_FUNCTION_NAME`, the metric dimension.
     public let functionName: String?
     /// Where the metric line goes (stdout in Lambda).
-    public let emit: @Sendable (String) -> Void
+    package let emit: @Sendable (String) -> Void
 
     public init(
         configuration: FunctionConfiguration, store: any CounterStore,

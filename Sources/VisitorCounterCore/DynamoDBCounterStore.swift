@@ -184,7 +184,7 @@ public final class DynamoDBCounterStore: CounterStore {
         }
     }
 
-    public func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> Bool {
+    package func removeGoneConnection(_ connectionId: String, deadline: ContinuousClock.Instant) throws(VisitorCounterError) -> Bool {
         // Same path as $disconnect, so `live` also drops for a connection whose $disconnect never came
         // (and does not drop twice when it comes later: the delete is conditioned on the item).
         try disconnect(connectionId: connectionId, liveViewers: liveViewers, deadline: deadline)
@@ -236,7 +236,7 @@ public final class DynamoDBCounterStore: CounterStore {
         return CounterSnapshot(visits: String(visits), live: live, visitors: visitors.map(String.init))
     }
 
-    public func correctLive(by delta: Int64, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
+    package func correctLive(by delta: Int64, deadline: ContinuousClock.Instant) throws(VisitorCounterError) {
         guard delta != 0 else { return }
         do {
             // On shard 0, marked: the stream record this write makes is recognised and not broadcast again.

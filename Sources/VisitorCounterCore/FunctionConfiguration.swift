@@ -3,7 +3,7 @@ import AWSClient
 /// The app settings both functions read once at start (docs/design.md §2); AWS settings live in AWSConfiguration.
 public struct FunctionConfiguration: Sendable, Equatable {
     /// `VISITOR_COUNT_TABLE`, default `VisitorCount`.
-    public var visitorCountTable: String
+    package var visitorCountTable: String
     /// `CONNECTIONS_TABLE`, default `ConnectionIDs`.
     public var connectionsTable: String
     /// `ALLOWED_ORIGINS`: origins allowed to connect, normalised; empty allows any.
@@ -11,9 +11,9 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// `LIVE_VIEWERS=true` keeps a live count of open connections.
     public var liveViewers: Bool
     /// `WEBSOCKET_API_ENDPOINT`: Management API base including the stage (DBStreamProcessor only).
-    public var websocketAPIEndpoint: String?
+    package var websocketAPIEndpoint: String?
     /// `FANOUT_CONCURRENCY`: requests in flight during a broadcast, default 64.
-    public var fanoutConcurrency: Int
+    package var fanoutConcurrency: Int
     /// `COUNTER_SHARDS`: items the visit count is spread over (1...32), default 1 (the item `visitors` alone).
     public var counterShards: CounterShards
     /// `UNIQUE_VISITORS=true` also counts distinct visitors per UTC day (docs/design.md, "Unique visitors").

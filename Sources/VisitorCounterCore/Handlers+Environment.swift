@@ -42,7 +42,7 @@ extension StreamProcessorHandler {
 }
 
 /// The process environment as a dictionary, without Foundation's ProcessInfo.
-public enum ProcessEnvironment {
+package enum ProcessEnvironment {
     /// Every `NAME=value` of `environ`.
     public static func current() -> [String: String] {
         var result: [String: String] = [:]

@@ -4,7 +4,7 @@ import AWSClient
 /// which signs every attempt, keeps `concurrency` requests in flight over reused connections and
 /// retries throttling and server errors with backoff and full jitter until shortly before the deadline
 /// (`RetryPolicy.managementAPIUntilDeadline`).
-public final class ManagementAPIPushChannel: PushChannel {
+package final class ManagementAPIPushChannel: PushChannel {
     let client: ManagementAPIClient
 
     public init(client: ManagementAPIClient) {

@@ -9,13 +9,13 @@ import LambdaRuntime
 
 /// DBStreamProcessor: pushes the newest count of a stream batch to every open connection and records it
 /// in the daily history (docs/design.md §5).
-public struct StreamProcessorHandler: LambdaHandler {
+package struct StreamProcessorHandler: LambdaHandler {
     public typealias Event = DynamoDBStreamEvent
     public typealias Output = DynamoDBBatchResponse
 
     /// A connection that answers 410 this soon after connecting may still be inside its `$connect`
     /// (API Gateway only accepts posts once `$connect` returned); TTL removes it if it really is gone.
-    public static let youngConnectionMilliseconds: Int64 = 10_000
+    package static let youngConnectionMilliseconds: Int64 = 10_000
 
     public let configuration: FunctionConfiguration
     public let store: any CounterStore
@@ -25,7 +25,7 @@ public struct StreamProcessorHandler: LambdaHandler {
     /// `AWS_LAMBDA_FUNCTION_NAME`, the metric dimension.
     public let functionName: String?
     /// Where the summary line goes (stdout in Lambda).
-    public let emit: @Sendable (String) -> Void
+    package let emit: @Sendable (String) -> Void
 
     public init(
         configuration: FunctionConfiguration, store: any CounterStore, channel: any PushChannel,

@@ -25,10 +25,10 @@ public struct UTCDay: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var description: String { text }
 
     /// Epoch seconds of the day's first second.
-    public var startEpochSeconds: Int64 { number * 86_400 }
+    package var startEpochSeconds: Int64 { number * 86_400 }
 
     /// Epoch seconds of the next day's first second.
-    public var endEpochSeconds: Int64 { (number + 1) * 86_400 }
+    package var endEpochSeconds: Int64 { (number + 1) * 86_400 }
 
     /// The day `days` later (earlier when negative).
     public func adding(days: Int64) -> UTCDay { UTCDay(number: number + days) }

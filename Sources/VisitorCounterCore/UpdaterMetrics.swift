@@ -14,7 +14,7 @@ import LambdaRuntime
 /// its average is the share of handshakes that failed. The route is a plain field, not a dimension:
 /// every dimension value is one more custom metric per metric name (billed monthly), so the whole function
 /// costs at most five custom metrics. docs/design.md §5 ("DBUpdater") lists the figures.
-public struct UpdaterMetrics: Sendable, Equatable {
+package struct UpdaterMetrics: Sendable, Equatable {
     /// `$connect`, `$disconnect`, `sync` or `history` (a log field for Logs Insights).
     public var route: String
     /// 1 when this `$connect` counted a visit (the counter went up), else 0.
@@ -33,13 +33,13 @@ public struct UpdaterMetrics: Sendable, Equatable {
 
     /// The metric names (`$connect` lines: visits, newVisitors with unique visitors on, handshakeErrors;
     /// every line: conflicts, retries).
-    public static let visitsMetric = "visits"
-    public static let newVisitorsMetric = "newVisitors"
-    public static let conflictsMetric = "conflicts"
-    public static let retriesMetric = "retries"
-    public static let handshakeErrorsMetric = "handshakeErrors"
+    package static let visitsMetric = "visits"
+    package static let newVisitorsMetric = "newVisitors"
+    package static let conflictsMetric = "conflicts"
+    package static let retriesMetric = "retries"
+    package static let handshakeErrorsMetric = "handshakeErrors"
     /// Every metric this line can carry.
-    public static let metricNames = [visitsMetric, newVisitorsMetric, handshakeErrorsMetric, conflictsMetric, retriesMetric]
+    package static let metricNames = [visitsMetric, newVisitorsMetric, handshakeErrorsMetric, conflictsMetric, retriesMetric]
 
     public init(route: String, newVisitors: Int? = nil) {
         self.route = route
@@ -51,7 +51,7 @@ public struct UpdaterMetrics: Sendable, Equatable {
     ///   - timestamp: epoch milliseconds.
     ///   - functionName: the `FunctionName` dimension (`AWS_LAMBDA_FUNCTION_NAME`), when known.
     ///   - logLevel: the function's `LOG_LEVEL`, which decides the line's own level (see the type's doc).
-    public func logLine(timestamp: Int64, functionName: String?, logLevel: LambdaLogger.Level = .info) -> String {
+    package func logLine(timestamp: Int64, functionName: String?, logLevel: LambdaLogger.Level = .info) -> String {
         // Hand-written, no encoder and no formatting: this runs on every warm `$connect`.
         var metrics = ""
         var values = ""

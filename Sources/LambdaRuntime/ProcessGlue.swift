@@ -10,7 +10,7 @@ import Darwin
 
 /// The few process-level calls the runtime makes, in one place (libc, no Foundation); the per-invocation
 /// environment writes are `OwnedEnvironment`'s.
-enum ProcessGlue {
+package enum ProcessGlue {
     /// The value of an environment variable, or nil.
     static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
@@ -38,6 +38,14 @@ enum ProcessGlue {
                 }
             }
         }
+    }
+
+    /// Writes `line` and a newline to stdout in one `write(2)` where it fits, so a metric line is never held
+    /// back in the pipe nor interleaved with the logger's lines (the functions' summary and metric lines).
+    @Sendable package static func writeLine(_ line: String) {
+        var bytes = Array(line.utf8)
+        bytes.append(UInt8(ascii: "\n"))
+        write(bytes, to: 1)
     }
 
     /// Writes a line to stderr (messages for whoever started the process).

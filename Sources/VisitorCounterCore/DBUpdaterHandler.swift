@@ -18,7 +18,7 @@ package struct DBUpdaterHandler: LambdaHandler {
     public init(
         configuration: FunctionConfiguration, store: any CounterStore,
         now: @escaping @Sendable () -> Int64 = WallClock.epochMilliseconds, functionName: String? = nil,
-        emit: @escaping @Sendable (String) -> Void = StreamProcessorHandler.writeLine
+        emit: @escaping @Sendable (String) -> Void = ProcessGlue.writeLine
     ) {
         self.configuration = configuration
         self.store = store

@@ -30,7 +30,7 @@ package struct StreamProcessorHandler: LambdaHandler {
     public init(
         configuration: FunctionConfiguration, store: any CounterStore, channel: any PushChannel,
         functionName: String? = nil, now: @escaping @Sendable () -> Int64 = WallClock.epochMilliseconds,
-        emit: @escaping @Sendable (String) -> Void = StreamProcessorHandler.writeLine
+        emit: @escaping @Sendable (String) -> Void = ProcessGlue.writeLine
     ) {
         self.configuration = configuration
         self.store = store
@@ -147,19 +147,6 @@ package struct StreamProcessorHandler: LambdaHandler {
         } catch {
             context.logger.warn("could not correct the live count", ["error": .string(error.description)])
             return nil
-        }
-    }
-
-    /// Writes one line to stdout unbuffered, in one `write(2)`, so it is never held back in a pipe nor
-    /// interleaved with the logger's lines.
-    @Sendable public static func writeLine(_ line: String) {
-        var bytes = Array(line.utf8)
-        bytes.append(UInt8(ascii: "\n"))
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-            if written <= 0 { return }
-            offset += written
         }
     }
 

@@ -14,9 +14,21 @@ echo "==> swift build (the Lambda package)"
 scripts/swift_build.sh lambda --build-tests
 echo "==> swift test (the Lambda package)"
 swift test --skip-build 2>&1 | tee test-artifacts/swift-test.log
+# The process tests below run the release bootstraps, exactly what `sam build` ships (static stdlib,
+# stripped; docs/design.md §6), checked first for loading on Amazon Linux 2023. A flat folder of links
+# to them is what the tests and the gateway's --bin-path read (VC_FUNCTION_BIN_DIR).
+echo "==> release bootstraps (scripts/build_bootstrap.sh) and their AL2023 check"
+functions=.build-lambda/functions
+mkdir -p "$functions"
+for product in DBUpdater DBStreamProcessor EchoFunction; do
+  scripts/build_bootstrap.sh "$product" ".build-lambda/bootstraps/$product"
+  ln -sfn "../bootstraps/$product/bootstrap" "$functions/$product"
+done
+scripts/bootstrap_check.sh .build-lambda/bootstraps/DBUpdater/bootstrap .build-lambda/bootstraps/DBStreamProcessor/bootstrap
+export VC_FUNCTION_BIN_DIR="$PWD/$functions"
 echo "==> swift build (the local stack, with the function binaries)"
 scripts/swift_build.sh local --build-tests
-echo "==> swift test (the local stack: process tests of the real binaries)"
+echo "==> swift test (the local stack: process tests of the release bootstraps)"
 swift test --package-path LocalStack --skip-build 2>&1 | tee test-artifacts/swift-test-local.log
 if [ -n "$(ls tests/test_*.py 2>/dev/null)" ]; then
   echo "==> pytest"

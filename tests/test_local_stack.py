@@ -151,7 +151,7 @@ def test_refused_origin_and_port_in_use(stack):
     moto, gateway = stack
     # A port in use: a clear error and a non-zero exit, before anything else starts.
     busy = subprocess.run([str(gateway.bin_dir / "LocalGateway"), "--port", str(gateway.port),
-                           "--bin-path", str(gateway.bin_dir)], env=dict(**moto.environment(), PATH="/usr/bin:/bin"),
+                           "--bin-path", str(gateway.function_dir)], env=dict(**moto.environment(), PATH="/usr/bin:/bin"),
                           capture_output=True, text=True, timeout=60)
     assert busy.returncode != 0 and f"{gateway.port}" in busy.stderr and "in use" in busy.stderr
 

@@ -44,6 +44,13 @@ def bin_path():
     return Path(out)
 
 
+def function_bin_path(bin_dir):
+    """The folder the gateway starts DBUpdater and DBStreamProcessor from: VC_FUNCTION_BIN_DIR when set
+    (`make test` points it at the release bootstraps, what `sam build` ships), else the build folder."""
+    folder = os.environ.get("VC_FUNCTION_BIN_DIR")
+    return Path(folder) if folder else Path(bin_dir)
+
+
 def tables_file(directory):
     """The gateway's tables JSON from template.yaml (as `make dev` makes it), or None for the defaults."""
     template = ROOT / "template.yaml"
@@ -104,6 +111,7 @@ class Gateway:
 
     def __init__(self, moto, port, bin_dir, tables=None, name="gateway", extra_args=()):
         self.moto, self.port, self.bin_dir, self.tables = moto, port, bin_dir, tables
+        self.function_dir = function_bin_path(bin_dir)
         self.name, self.extra_args = name, list(extra_args)
         self.url = f"http://127.0.0.1:{port}/"
         self.ws_url = f"ws://127.0.0.1:{port}/local"
@@ -112,7 +120,7 @@ class Gateway:
         self.lock = threading.Lock()
 
     def start(self, timeout=60):
-        args = [str(self.bin_dir / "LocalGateway"), "--port", str(self.port), "--bin-path", str(self.bin_dir),
+        args = [str(self.bin_dir / "LocalGateway"), "--port", str(self.port), "--bin-path", str(self.function_dir),
                 "--web-root", str(ROOT / "web"), *self.extra_args]
         if self.tables:
             args += ["--tables", str(self.tables)]

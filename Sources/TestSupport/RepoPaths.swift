@@ -31,4 +31,18 @@ public enum RepoPaths {
         // The test bundle sits in the products folder next to the executables.
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }
+
+    /// The function executable `product` (DBUpdater, DBStreamProcessor, EchoFunction) the process tests run.
+    ///
+    /// `VC_FUNCTION_BIN_DIR` names a folder of other builds of them; `make test` sets it to the release
+    /// bootstraps (scripts/build_bootstrap.sh: static stdlib, stripped, what `sam build` ships), so the
+    /// process tests exercise what runs on Lambda. Unset, the debug products next to the test bundle.
+    public static func functionBinary(_ product: String) -> String {
+        guard let folder = ProcessInfo.processInfo.environment["VC_FUNCTION_BIN_DIR"], !folder.isEmpty else {
+            return productsDirectory.appendingPathComponent(product).path
+        }
+        let path = URL(fileURLWithPath: folder).appendingPathComponent(product).path
+        precondition(FileManager.default.isExecutableFile(atPath: path), "VC_FUNCTION_BIN_DIR has no executable \(product): \(path)")
+        return path
+    }
 }

@@ -19,7 +19,7 @@ import TestSupport
             "AWS_SECRET_ACCESS_KEY": "secret", "WEBSOCKET_API_ENDPOINT": "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
         ]
         env[variable] = nil
-        let process = try ChildProcess(RepoPaths.productsDirectory.appendingPathComponent(binary).path, [], environment: env)
+        let process = try ChildProcess(RepoPaths.functionBinary(binary), [], environment: env)
         let status = process.waitForExit(timeout: 20)
         #expect(status != nil && status != 0)
         let initError = await server.initError
@@ -41,7 +41,7 @@ import TestSupport
             "AWS_SECRET_ACCESS_KEY": "secret", "WEBSOCKET_API_ENDPOINT": "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
         ]
         env[variable] = value
-        let process = try ChildProcess(RepoPaths.productsDirectory.appendingPathComponent(binary).path, [], environment: env)
+        let process = try ChildProcess(RepoPaths.functionBinary(binary), [], environment: env)
         let status = process.waitForExit(timeout: 20)
         #expect(status != nil && status != 0)
         let message = await server.initError?.message ?? ""

@@ -15,10 +15,7 @@ final class FunctionFleet: @unchecked Sendable {
     init(binary: String, count: Int = 1, environment: (String) -> [String: String]) async throws {
         var servers: [RuntimeAPIServer] = []
         var processes: [ChildProcess] = []
-        // VC_FUNCTION_BIN_DIR runs the same tests against other builds, e.g. the release bootstraps
-        // (.build-lambda/bootstraps/<Function>/bootstrap) for figures.
-        let path = ProcessInfo.processInfo.environment["VC_FUNCTION_BIN_DIR"].map { "\($0)/\(binary)/bootstrap" }
-            ?? RepoPaths.productsDirectory.appendingPathComponent(binary).path
+        let path = RepoPaths.functionBinary(binary)
         for _ in 0..<count {
             let server = RuntimeAPIServer()
             try await server.start()

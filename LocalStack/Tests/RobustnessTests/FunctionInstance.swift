@@ -14,7 +14,7 @@ final class FunctionInstance: @unchecked Sendable {
     init(binary: String, environment: (String) -> [String: String]) async throws {
         server = RuntimeAPIServer()
         try await server.start()
-        let path = RepoPaths.productsDirectory.appendingPathComponent(binary).path
+        let path = RepoPaths.functionBinary(binary)
         child = try ChildProcess(path, [], environment: environment(server.address))
     }
 

@@ -7,7 +7,7 @@ final class EchoProcess {
     let child: ChildProcess
 
     static var executable: String {
-        RepoPaths.productsDirectory.appendingPathComponent("EchoFunction").path
+        RepoPaths.functionBinary("EchoFunction")
     }
 
     init(server: RuntimeAPIServer, environment extra: [String: String] = [:]) throws {

@@ -71,6 +71,7 @@ import TestSupport
         #expect(youngKept, "a connection younger than 10 s is kept despite 410")
         #expect(remaining.count == Self.connections + 1 - gone.count)
 
+        #expect(await fleet.outputContains("\"_aws\""), "the summary line")
         let summaryLine = try require(fleet.output.split(separator: "\n").first { $0.contains("\"_aws\"") }, "summary line")
         let summary = try require(try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any], "summary JSON")
         #expect(summary["connections"] as? Int == Self.connections + 1)

@@ -43,6 +43,17 @@ final class FunctionFleet: @unchecked Sendable {
     /// Everything the instances wrote to stdout.
     var output: String { processes.map(\.stdout).joined() }
 
+    /// Whether the instances' output contains `text` within `timeout`. The pipes are read on their own
+    /// threads, so a line written just before a function answered may reach `output` just after.
+    func outputContains(_ text: String, within timeout: Duration = .seconds(5)) async -> Bool {
+        let end = ContinuousClock.now + timeout
+        while !output.contains(text) {
+            guard ContinuousClock.now < end else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
     func stop() async {
         for process in processes { process.terminate() }
         for server in servers { await server.stop() }

@@ -41,6 +41,7 @@ import TestSupport
         let requests = try api.requests()
         let perId = Dictionary(grouping: requests, by: \.connectionId).mapValues(\.count)
         let remaining = try aws.connections()
+        #expect(await processor.outputContains("\"_aws\""), "the summary line")
         let summary = try Self.summary(in: processor.output)
         Artifacts.save("mgmt-api-faults", processor.output + aws.log)
         Artifacts.figures("mgmt-api-faults", [
@@ -90,6 +91,7 @@ import TestSupport
 
         let requests = try api.requests()
         let delivered = Dictionary(grouping: requests.filter { $0.status == 200 }, by: \.connectionId).mapValues(\.count)
+        #expect(await processor.outputContains("\"_aws\""), "the summary line")
         let summary = try Self.summary(in: processor.output)
         Artifacts.save("mgmt-api-account-throttling", processor.output + aws.log)
         Artifacts.figures("mgmt-api-account-throttling", [
@@ -121,6 +123,7 @@ import TestSupport
         let result = try await processor.invoke(bytes: Events.counterChanged(visits: 5), deadline: .seconds(10))
         Artifacts.save("mgmt-api-signing-failure", processor.output + aws.log)
         #expect(result.errorType == nil)
+        #expect(await processor.outputContains("\"_aws\""), "the summary line")
         let line = try #require(processor.output.split(separator: "\n").first { $0.contains("\"_aws\"") })
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         #expect(object["failed"] as? Int == ids.count)

@@ -49,9 +49,9 @@ final class SignedRequestSender {
         }
     }
 
-    /// A signed request, ready for the wire (after `requireCrypto`); nil when `url` is not an absolute, already percent-encoded
+    /// A signed request, ready for the wire; nil when `url` is not an absolute, already percent-encoded
     /// ASCII URL (the clients only build URLs from validated endpoints and encoded ids, so this does not
-    /// happen in practice, but an unsigned request must never go out).
+    /// happen in practice, but an unsigned request must never go out). Call `requireCrypto` first.
     func signedRequest(
         method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)],
         body: [UInt8], timeout: Duration?, date: UnixTime = .now()

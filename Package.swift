@@ -37,10 +37,9 @@ let package = Package(
             cSettings: [.define("VC_GLIBC_COMPAT", .when(configuration: .release))],
             linkerSettings: [.linkedLibrary("dl")]
         ),
-        // libcrypto's SHA-256 and HMAC, declared through a module map; no C code of ours.
-        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
-        .target(name: "SigV4", dependencies: ["CCrypto"], swiftSettings: strict),
+        // SHA-256 and HMAC over libcrypto, which it opens at run time (CryptoLibrary.swift), not links.
+        .target(name: "SigV4", swiftSettings: strict),
         // Our JSON reader and writer, with Codable coders over them: the bootstraps carry no Foundation.
         .target(name: "JSONCoding", swiftSettings: strict),
         .target(name: "LambdaEvents", dependencies: ["JSONCoding"], swiftSettings: strict),

@@ -4,11 +4,13 @@
 #   scripts/bootstrap_check.sh <binary>...
 #
 # - the highest symbol version needed from each system library is one AL2023 has:
-#   glibc 2.34 (GLIBC_2.34), GCC 11's libstdc++ (GLIBCXX_3.4.29, CXXABI_1.3.13), OpenSSL 3.0 (OPENSSL_3.0.0);
+#   glibc 2.34 (GLIBC_2.34), GCC 11's libstdc++ (GLIBCXX_3.4.29, CXXABI_1.3.13);
 #   the usual culprit is hypotf@GLIBC_2.35, pulled in by FoundationEssentials' JSON (see CCurl/glibc_compat.c);
 # - no versioned libcurl symbol anywhere (Debian tags them CURL_OPENSSL_4; AL2023's libcurl has no such
 #   version, so the loader would refuse the binary); the project loads libcurl with dlopen at run time;
 # - every NEEDED library is on the allow-list below, and nothing of ICU / FoundationInternationalization;
+#   libcurl and libcrypto in particular are refused: both are opened with dlopen after the first `/next`
+#   is on the wire (issue 13), so linking either again would put its loading back on every cold start;
 # - no Foundation at all, linked statically or not (issue 13: FoundationEssentials was about 8 of a
 #   bootstrap's 14 MB): the bootstraps use JSONCoding and the C library instead. A static Swift binary keeps
 #   each module's name as a NUL-terminated string in its Swift metadata (the module context descriptors in
@@ -24,22 +26,23 @@ set -euo pipefail
 #   glibc 2.34 but still exist, and older toolchains record them;
 # - libstdc++ and libgcc_s: the Swift runtime needs them, and their static versions pull in newer glibc
 #   symbols (arc4random@GLIBC_2.36, _dl_find_object@GLIBC_2.35), so they stay dynamic;
-# - libcrypto.so.3: SigV4's SHA-256/HMAC (AL2023 ships OpenSSL 3).
 # Not allowed: libcurl (loaded with dlopen, so a missing or differently versioned libcurl is a clear run-time
-# error rather than a refusal to load), libutil (nothing on the Lambda path uses it), libz, ICU, and any
-# Swift or Foundation shared library (the Swift stdlib must be linked statically).
+# error rather than a refusal to load); libcrypto (SigV4 opens libcrypto.so.3 with dlopen on its first hash,
+# Sources/SigV4/CryptoLibrary.swift: linked, the loader mapped and relocated its 4.7 MB before `main`, and
+# libcurl maps it anyway once loaded; a missing one is an error of each invocation that signs); libutil
+# (nothing on the Lambda path uses it), libz, ICU, and any Swift or Foundation shared library (the Swift
+# stdlib must be linked statically). With libcrypto gone no OPENSSL_* symbol version can be needed, so
+# there is no OpenSSL version limit any more.
 ALLOWED_LIBS=(
   libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1
   ld-linux-x86-64.so.2 ld-linux-aarch64.so.1
   libgcc_s.so.1 libstdc++.so.6
-  libcrypto.so.3
 )
 
 # Highest symbol version AL2023 provides, per version prefix.
 MAX_GLIBC=2.34
 MAX_GLIBCXX=3.4.29
 MAX_CXXABI=1.3.13
-MAX_OPENSSL=3.0.0
 
 # ICU's data alone is about 30 MB and a FoundationInternationalization bootstrap about 58 MB; a bootstrap with
 # FoundationEssentials is about 14 MB. Anything past this limit has almost certainly linked ICU.
@@ -97,7 +100,6 @@ check_binary() {
   check_versions "$binary" GLIBC "$MAX_GLIBC"
   check_versions "$binary" GLIBCXX "$MAX_GLIBCXX"
   check_versions "$binary" CXXABI "$MAX_CXXABI"
-  check_versions "$binary" OPENSSL "$MAX_OPENSSL"
 
   curl_versioned=$(objdump -T "$binary" | awk '
     { for (i = 1; i <= NF; i++) if ($i ~ /^\(?CURL_/) { v = $i; gsub(/[()]/, "", v); print $NF "@" v } }' |
@@ -113,6 +115,7 @@ check_binary() {
     for a in "${ALLOWED_LIBS[@]}"; do [ "$lib" = "$a" ] && allowed=yes; done
     case "$lib" in
       libicu*|*FoundationInternationalization*|*_FoundationICU*) fail "linked against ICU: $lib (String(format:), DateFormatter and friends pull it in)" ;;
+      libcrypto*|libssl*) fail "NEEDED $lib is not on the allow-list in $0: SigV4 opens libcrypto at run time (Sources/SigV4/CryptoLibrary.swift)" ;;
       *) [ "$allowed" = yes ] || fail "NEEDED $lib is not on the allow-list in $0" ;;
     esac
   done < <(readelf -d -W "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')

@@ -7,7 +7,8 @@ import CurlHTTP
 public struct AWSClientError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure.
     public enum Code: String, Sendable {
-        /// The environment or an argument is missing or invalid; nothing was sent.
+        /// The environment or an argument is missing or invalid, or libcrypto (which signing needs) cannot be
+        /// loaded (`underlying` is then the `SigV4Error`); nothing was sent.
         case configuration
         /// No HTTP response arrived (connect, TLS, timeout, reset); `underlying` is the `HTTPClientError`.
         case transport

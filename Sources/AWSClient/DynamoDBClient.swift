@@ -56,11 +56,12 @@ public final class DynamoDBClient {
         try self.init(configuration: configuration, retryPolicy: retryPolicy, transport: client, attemptTimeout: attemptTimeout)
     }
 
-    /// The seam: any transport, sleep and clock (tests use in-memory fakes).
+    /// The seam: any transport, sleep, clock and libcrypto check (tests use in-memory fakes).
     init(
         configuration: AWSConfiguration, retryPolicy: RetryPolicy, transport: any HTTPTransport,
         attemptTimeout: Duration = .seconds(10),
-        sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now }
+        sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now },
+        loadCrypto: @escaping () throws(SigV4Error) -> Void = CryptoLibrary.load
     ) throws(AWSClientError) {
         guard let endpoint = EndpointURL(configuration.dynamoDBEndpoint) else {
             throw AWSClientError(code: .configuration, message: "the DynamoDB endpoint is not an http(s) URL with a host")
@@ -69,7 +70,7 @@ public final class DynamoDBClient {
         self.url = endpoint.normalized + "/"
         let signer = SigV4Signer(credentials: configuration.credentials, region: configuration.region, service: Wire.signingService)
         self.sender = SignedRequestSender(
-            signer: signer, transport: transport, retryPolicy: retryPolicy, attemptTimeout: attemptTimeout, sleep: sleep, now: now)
+            signer: signer, transport: transport, retryPolicy: retryPolicy, attemptTimeout: attemptTimeout, sleep: sleep, now: now, loadCrypto: loadCrypto)
     }
 
     /// Retries done by this client since it was made (throttling, 5xx, transient transport failures).

@@ -29,6 +29,7 @@ extension ManagementAPIClient {
 
         if !jobs.isEmpty {
             do throws(AWSClientError) {
+                try sender.requireCrypto(operation: operation)
                 let pool = try pool(size: max(1, concurrency))
                 // Every message has the same body and fixed fields; only the id in the path, the date and
                 // the signature differ, so the request is canonicalized once (SigV4PathTemplate) and handed

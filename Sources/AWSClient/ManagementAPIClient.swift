@@ -31,11 +31,13 @@ package final class ManagementAPIClient {
         try self.init(configuration: configuration, endpoint: endpoint, retryPolicy: retryPolicy, transport: client)
     }
 
-    /// The seam: any transport, sleep and clock for single calls (the fan-out always uses the pool).
+    /// The seam: any transport, sleep and clock for single calls (the fan-out always uses the pool), and
+    /// the libcrypto check every call makes.
     init(
         configuration: AWSConfiguration, endpoint: String, retryPolicy: RetryPolicy, transport: any HTTPTransport,
         attemptTimeout: Duration = .seconds(5), sleep: @escaping (Duration) -> Void = sleepBlocking,
-        now: @escaping () -> ContinuousClock.Instant = { .now }
+        now: @escaping () -> ContinuousClock.Instant = { .now },
+        loadCrypto: @escaping () throws(SigV4Error) -> Void = CryptoLibrary.load
     ) throws(AWSClientError) {
         guard let parsed = EndpointURL(endpoint) else {
             throw AWSClientError(
@@ -47,7 +49,7 @@ package final class ManagementAPIClient {
         self.retryPolicy = retryPolicy
         self.attemptTimeout = attemptTimeout
         self.sender = SignedRequestSender(
-            signer: signer, transport: transport, retryPolicy: retryPolicy, attemptTimeout: attemptTimeout, sleep: sleep, now: now)
+            signer: signer, transport: transport, retryPolicy: retryPolicy, attemptTimeout: attemptTimeout, sleep: sleep, now: now, loadCrypto: loadCrypto)
     }
 
     /// The URL of one connection, after validating its id.

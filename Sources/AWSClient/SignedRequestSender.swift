@@ -15,6 +15,9 @@ final class SignedRequestSender {
     let sleep: (Duration) -> Void
     /// The time now, for deadlines.
     let now: () -> ContinuousClock.Instant
+    /// Checks that libcrypto, which signing needs, is loaded (`CryptoLibrary.load`, or a failing stand-in
+    /// in the tests of that failure: the process's own libcrypto cannot be made to fail safely).
+    let loadCrypto: () throws(SigV4Error) -> Void
     /// Retries done since creation (a figure for logs).
     private(set) var retryCount = 0
     /// The day's signing key, derived once a day rather than per request (4 of the 5 HMACs of a signature).
@@ -22,7 +25,8 @@ final class SignedRequestSender {
 
     init(
         signer: SigV4Signer, transport: any HTTPTransport, retryPolicy: RetryPolicy, attemptTimeout: Duration = .seconds(10),
-        sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now }
+        sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now },
+        loadCrypto: @escaping () throws(SigV4Error) -> Void = CryptoLibrary.load
     ) {
         self.signer = signer
         self.transport = transport
@@ -30,11 +34,24 @@ final class SignedRequestSender {
         self.attemptTimeout = attemptTimeout
         self.sleep = sleep
         self.now = now
+        self.loadCrypto = loadCrypto
+    }
+
+    /// Fails unless libcrypto is loaded (loading it on the first call; cheap after that), so a sandbox
+    /// without it fails each request that would sign, with every library tried and why, instead of
+    /// stopping the process. Nothing is sent; it is not retried.
+    /// - Throws: `.configuration` with the `SigV4Error` as `underlying`.
+    func requireCrypto(operation: String) throws(AWSClientError) {
+        do {
+            try loadCrypto()
+        } catch {
+            throw AWSClientError(code: .configuration, message: error.description, operation: operation, underlying: error)
+        }
     }
 
     /// A signed request, ready for the wire; nil when `url` is not an absolute, already percent-encoded
     /// ASCII URL (the clients only build URLs from validated endpoints and encoded ids, so this does not
-    /// happen in practice, but an unsigned request must never go out).
+    /// happen in practice, but an unsigned request must never go out). Call `requireCrypto` first.
     func signedRequest(
         method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)],
         body: [UInt8], timeout: Duration?, date: UnixTime = .now()
@@ -61,6 +78,7 @@ final class SignedRequestSender {
         method: HTTPRequest.Method, url: String, headers: [(name: String, value: String)], operation: String,
         deadline: ContinuousClock.Instant?, body makeBody: (_ attempt: Int) throws(AWSClientError) -> [UInt8]
     ) throws(AWSClientError) -> HTTPResponse {
+        try requireCrypto(operation: operation)
         var attempt = 0
         while true {
             attempt += 1

@@ -1,7 +1,6 @@
-import CCrypto
-
 /// SHA-256 and HMAC-SHA256 over libcrypto's EVP digest interface: one-shot functions (this file and
-/// `SHA256Context`, its reusable counterpart, are the only Swift files that touch C).
+/// `SHA256Context`, its reusable counterpart, are the only Swift files that call into libcrypto, through
+/// the function pointers of `CryptoLibrary`). Callers have checked `CryptoLibrary.load()` first.
 ///
 /// OpenSSL 3's one-shot `SHA256()` and `HMAC()` look the algorithm up again on every call (a provider
 /// fetch behind a read-write lock, plus `EVP_MAC` set-up for HMAC), which was a tenth of the CPU of a
@@ -13,11 +12,6 @@ enum Digest {
     static let length = 32
     /// SHA-256 block size in bytes (HMAC pads the key to it).
     static let blockSize = 64
-
-    /// The fetched SHA-256 implementation, shared by every thread: OpenSSL documents fetched algorithms as
-    /// immutable and safe to use concurrently; it lives as long as the process. The legacy static
-    /// `EVP_sha256()` (fetched implicitly per use) only if the explicit fetch fails.
-    nonisolated(unsafe) static let sha256Algorithm: OpaquePointer? = EVP_MD_fetch(nil, "SHA256", nil) ?? EVP_sha256()
 
     /// SHA-256 of `data`.
     static func sha256(_ data: [UInt8]) -> [UInt8] {
@@ -40,17 +34,18 @@ enum Digest {
     /// One SHA-256 over the byte arrays `feed` passes to its argument, in order. A failure inside
     /// libcrypto (out of memory) yields 32 zero bytes: a signature that simply fails verification.
     private static func digest(_ feed: ((_ bytes: [UInt8]) -> Void) -> Void) -> [UInt8] {
-        guard let context = EVP_MD_CTX_new() else { return [UInt8](repeating: 0, count: length) }
-        defer { EVP_MD_CTX_free(context) }
-        var ok = EVP_DigestInit_ex(context, sha256Algorithm, nil) == 1
+        let crypto = CryptoLibrary.loaded
+        guard let context = crypto.contextNew() else { return [UInt8](repeating: 0, count: length) }
+        defer { crypto.contextFree(context) }
+        var ok = crypto.digestInit(context, crypto.sha256, nil) == 1
         feed { bytes in
             bytes.withUnsafeBytes { buffer in
-                ok = ok && EVP_DigestUpdate(context, buffer.baseAddress, buffer.count) == 1
+                ok = ok && crypto.digestUpdate(context, buffer.baseAddress, buffer.count) == 1
             }
         }
         var out = [UInt8](repeating: 0, count: length)
         var written: UInt32 = 0
-        ok = ok && out.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &written) } == 1
+        ok = ok && out.withUnsafeMutableBufferPointer { crypto.digestFinal(context, $0.baseAddress, &written) } == 1
         return ok && written == UInt32(length) ? out : [UInt8](repeating: 0, count: length)
     }
 }

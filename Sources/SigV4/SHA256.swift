@@ -2,7 +2,9 @@
 /// fingerprint (VisitorCounterCore) adds no second crypto dependency to the Lambda binaries.
 package enum SHA256 {
     /// SHA-256 of `data` as 64 lowercase hex digits.
-    package static func hex(_ data: [UInt8]) -> String {
-        Hex.lowercase(Digest.sha256(data))
+    /// - Throws: `SigV4Error.cryptoUnavailable` when libcrypto cannot be loaded (`CryptoLibrary.load()`).
+    package static func hex(_ data: [UInt8]) throws(SigV4Error) -> String {
+        try CryptoLibrary.load()
+        return Hex.lowercase(Digest.sha256(data))
     }
 }

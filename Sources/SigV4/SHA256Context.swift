@@ -1,19 +1,23 @@
-import CCrypto
-
 /// One libcrypto digest context reused for many SHA-256 and HMAC-SHA256 computations, writing into
 /// caller-provided memory: no allocation per hash. `Digest`'s one-shot functions create a context and
 /// two arrays per call, which is fine for a few signatures but not for one per fan-out message.
 ///
+/// The libcrypto functions are taken from `CryptoLibrary.loaded` once, at creation (so its owner must
+/// have checked `CryptoLibrary.load()` before): each hash is then a few calls through function pointers,
+/// what calls through the PLT cost when libcrypto was linked.
+///
 /// Not thread-safe: it is one mutable context. Owned by a `SigV4PathTemplate`.
 final class SHA256Context {
+    private let crypto: CryptoLibrary
     private let context: OpaquePointer?
 
     init() {
-        context = EVP_MD_CTX_new()
+        crypto = CryptoLibrary.loaded
+        context = crypto.contextNew()
     }
 
     deinit {
-        EVP_MD_CTX_free(context)
+        crypto.contextFree(context)
     }
 
     /// SHA-256 of `first` followed by `second`, into `out` (at least 32 bytes). On a libcrypto failure
@@ -22,10 +26,10 @@ final class SHA256Context {
         precondition(out.count >= Digest.length)
         var written: UInt32 = 0
         let ok = context != nil
-            && EVP_DigestInit_ex(context, Digest.sha256Algorithm, nil) == 1
-            && EVP_DigestUpdate(context, first.baseAddress, first.count) == 1
-            && EVP_DigestUpdate(context, second.baseAddress, second.count) == 1
-            && EVP_DigestFinal_ex(context, out.baseAddress?.assumingMemoryBound(to: UInt8.self), &written) == 1
+            && crypto.digestInit(context, crypto.sha256, nil) == 1
+            && crypto.digestUpdate(context, first.baseAddress, first.count) == 1
+            && crypto.digestUpdate(context, second.baseAddress, second.count) == 1
+            && crypto.digestFinal(context, out.baseAddress?.assumingMemoryBound(to: UInt8.self), &written) == 1
         if !ok || written != UInt32(Digest.length) {
             out.initializeMemory(as: UInt8.self, repeating: 0)
         }

@@ -104,7 +104,7 @@ package struct DBUpdaterHandler: LambdaHandler {
             let day = UTCDay(epochMilliseconds: now())
             let salt = try store.visitorSalt(for: day, deadline: deadline)
             let identity = event.requestContext.identity
-            let fingerprint = VisitorFingerprint(
+            let fingerprint = try VisitorFingerprint(
                 salt: salt, sourceIp: identity.sourceIp, userAgent: identity.userAgent ?? event.header("User-Agent"),
                 site: event.header("Origin").map(FunctionConfiguration.normaliseOrigin))
             visitor = VisitorMark(day: day, fingerprint: fingerprint)

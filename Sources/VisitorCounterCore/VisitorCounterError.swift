@@ -2,7 +2,8 @@
 public struct VisitorCounterError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, for callers that branch on it.
     public enum Code: String, Sendable {
-        /// A required environment variable is missing or invalid (an init error).
+        /// A required environment variable is missing or invalid (an init error), or libcrypto cannot be
+        /// loaded (an error of each invocation that needs it).
         case configuration
         /// The event is not what the route needs (e.g. no connection id).
         case invalidEvent

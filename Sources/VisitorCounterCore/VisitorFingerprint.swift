@@ -13,12 +13,18 @@ public struct VisitorFingerprint: Sendable, Equatable {
 
     /// The fields are separated by NUL, which none of them can contain (HTTP header values and IP address
     /// texts never do), so two different inputs never make the same byte string.
-    public init(salt: [UInt8], sourceIp: String, userAgent: String?, site: String?) {
+    /// - Throws: `.configuration` when libcrypto cannot be loaded (the `SigV4Error` as `underlying`), the
+    ///   same check the AWS client makes before signing.
+    public init(salt: [UInt8], sourceIp: String, userAgent: String?, site: String?) throws(VisitorCounterError) {
         var bytes = salt
         for field in [sourceIp, userAgent ?? "", site ?? ""] {
             bytes.append(0)
             bytes += Array(field.utf8)
         }
-        hash = SHA256.hex(bytes)
+        do {
+            hash = try SHA256.hex(bytes)
+        } catch {
+            throw VisitorCounterError(.configuration, "cannot hash the visitor", underlying: error)
+        }
     }
 }

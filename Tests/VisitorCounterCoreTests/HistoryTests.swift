@@ -119,17 +119,17 @@ import VisitorCounterCore
         #expect(answer.entries.map(\.figures.visits) == [10])
     }
 
-    @Test func fingerprintsDependOnEveryFieldAndTheSalt() {
+    @Test func fingerprintsDependOnEveryFieldAndTheSalt() throws {
         let salt = [UInt8](repeating: 7, count: 32)
-        let base = VisitorFingerprint(salt: salt, sourceIp: "203.0.113.9", userAgent: "UA", site: "https://a.example")
+        let base = try VisitorFingerprint(salt: salt, sourceIp: "203.0.113.9", userAgent: "UA", site: "https://a.example")
         #expect(base.hash.count == 64)
-        #expect(base == VisitorFingerprint(salt: salt, sourceIp: "203.0.113.9", userAgent: "UA", site: "https://a.example"))
-        #expect(base != VisitorFingerprint(salt: [UInt8](repeating: 8, count: 32), sourceIp: "203.0.113.9", userAgent: "UA", site: "https://a.example"))
-        #expect(base != VisitorFingerprint(salt: salt, sourceIp: "203.0.113.10", userAgent: "UA", site: "https://a.example"))
-        #expect(base != VisitorFingerprint(salt: salt, sourceIp: "203.0.113.9", userAgent: "UA2", site: "https://a.example"))
-        #expect(base != VisitorFingerprint(salt: salt, sourceIp: "203.0.113.9", userAgent: "UA", site: "https://b.example"))
+        #expect(try base == VisitorFingerprint(salt: salt, sourceIp: "203.0.113.9", userAgent: "UA", site: "https://a.example"))
+        #expect(try base != VisitorFingerprint(salt: [UInt8](repeating: 8, count: 32), sourceIp: "203.0.113.9", userAgent: "UA", site: "https://a.example"))
+        #expect(try base != VisitorFingerprint(salt: salt, sourceIp: "203.0.113.10", userAgent: "UA", site: "https://a.example"))
+        #expect(try base != VisitorFingerprint(salt: salt, sourceIp: "203.0.113.9", userAgent: "UA2", site: "https://a.example"))
+        #expect(try base != VisitorFingerprint(salt: salt, sourceIp: "203.0.113.9", userAgent: "UA", site: "https://b.example"))
         // Fields cannot run into each other.
-        #expect(VisitorFingerprint(salt: salt, sourceIp: "1", userAgent: "23", site: nil)
+        #expect(try VisitorFingerprint(salt: salt, sourceIp: "1", userAgent: "23", site: nil)
             != VisitorFingerprint(salt: salt, sourceIp: "12", userAgent: "3", site: nil))
     }
 }

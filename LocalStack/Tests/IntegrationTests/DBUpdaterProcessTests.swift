@@ -80,4 +80,27 @@ import TestSupport
         #expect(try aws.counter().visits == nil)
         #expect(try aws.connectionIds().isEmpty)
     }
+
+    @Test func aLibcryptoThatCannotLoadFailsEachInvocationWithThePathsTriedAndTheProcessServesOn() async throws {
+        let aws = try LocalAWS()
+        let paths = ["/nonexistent/libcrypto.so.3", "/also/missing/libcrypto.so"]
+        let fleet = try await FunctionFleet(binary: "DBUpdater") {
+            aws.environment(runtimeAPI: $0, extra: ["UNIQUE_VISITORS": "true", "VC_TEST_LIBCRYPTO_PATHS": paths.joined(separator: ":")])
+        }
+        defer { Task { await fleet.stop() } }
+        for n in 0..<2 {
+            let result = try await fleet.invoke(WebSocketEvents.event(route: "$connect", connectionId: WebSocketEvents.connectionId(n)))
+            guard case .error(_, let message, _) = result else {
+                Issue.record("not an invocation error: \(result)")
+                continue
+            }
+            #expect(message.contains("libcrypto could not be loaded"), "\(message)")
+            for path in paths {
+                #expect(message.contains("[\(path): dlopen: \(path): cannot open shared object file"), "\(message)")
+            }
+        }
+        // Nothing was signed, so nothing reached DynamoDB; the process is still serving.
+        #expect(try aws.counter().visits == nil)
+        #expect(fleet.processes.allSatisfy { $0.process.isRunning })
+    }
 }

@@ -61,7 +61,7 @@ import VisitorCounterCore
         let stores = (0..<2).map { _ in Self.store(aws, clock: clock) }
         let day = UTCDay(epochMilliseconds: Self.monday)
         let salt = try stores[0].visitorSalt(for: day, deadline: Self.deadline)
-        let visitor = VisitorMark(day: day, fingerprint: VisitorFingerprint(salt: salt, sourceIp: "192.0.2.1", userAgent: "UA", site: nil))
+        let visitor = VisitorMark(day: day, fingerprint: try VisitorFingerprint(salt: salt, sourceIp: "192.0.2.1", userAgent: "UA", site: nil))
         var outcomes: [ConnectOutcome] = []
         for (n, store) in (stores + stores).enumerated() {
             let connection = NewConnection(

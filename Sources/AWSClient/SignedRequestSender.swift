@@ -35,6 +35,9 @@ final class SignedRequestSender {
         self.sleep = sleep
         self.now = now
         self.loadCrypto = loadCrypto
+        // libcrypto is opened (and SHA-256 fetched) on libcurl's loading thread before libcurl itself, so
+        // the first signature does not queue behind libcurl's whole load (docs/benchmarks.md, round 5).
+        HTTPClient.warmUpBeforeLoading { try? CryptoLibrary.load() }
     }
 
     /// Fails unless libcrypto is loaded (loading it on the first call; cheap after that), so a sandbox

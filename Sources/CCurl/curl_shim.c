@@ -116,8 +116,14 @@ static void load(void) {
     }
 }
 
+static _Atomic(vc_curl_warm_up) warm_up;
+
+void vc_curl_set_warm_up(vc_curl_warm_up work) { atomic_store(&warm_up, work); }
+
 static void *load_in_background(void *unused) {
     (void)unused;
+    vc_curl_warm_up work = atomic_load(&warm_up);
+    if (work != NULL) work();
     pthread_once(&load_once, load);
     return NULL;
 }

@@ -30,6 +30,15 @@ public final class HTTPClient {
         _ = vc_curl_start_loading_if_wanted()
     }
 
+    /// Has the background thread `startLoadingLibraryIfNeeded()` starts run `work` just before it loads
+    /// libcurl: for another library the first request needs (the AWS client's libcrypto). The dynamic
+    /// loader takes one load at a time, so a library the request's thread opened itself would wait for
+    /// all of libcurl's ~30; opened first on that thread, it is ready a few milliseconds earlier.
+    /// Runs at most once, and only if that thread starts; `work` must tolerate never running.
+    package static func warmUpBeforeLoading(_ work: @convention(c) () -> Void) {
+        vc_curl_set_warm_up(work)
+    }
+
     /// Sends `request` and waits for the whole response.
     /// - Throws: `HTTPClientError` when no HTTP response arrived; any HTTP status is a response.
     public func execute(_ request: HTTPRequest) throws(HTTPClientError) -> HTTPResponse {

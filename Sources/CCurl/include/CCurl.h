@@ -26,6 +26,12 @@ void vc_curl_want(void);
 /// vc_curl_start_loading() if vc_curl_want() was called; -1 (nothing started) otherwise.
 int vc_curl_start_loading_if_wanted(void);
 
+/// Work the background thread does just before it loads libcurl (once, if it starts): loading another
+/// library the first request needs. The dynamic loader serialises loads, so a library the main thread
+/// opened itself would wait for all of libcurl's; opened here first, it is ready a load earlier.
+typedef void (*vc_curl_warm_up)(void);
+void vc_curl_set_warm_up(vc_curl_warm_up work);
+
 /// The loaded libcurl's version string (e.g. "libcurl/7.88.1 OpenSSL/3.0.11 ..."); NULL before load.
 const char *vc_curl_version(void);
 

@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "LambdaEvents", targets: ["LambdaEvents"]),
         .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
         .library(name: "SigV4", targets: ["SigV4"]),
+        .library(name: "SystemSupport", targets: ["SystemSupport"]),
         .library(name: "VisitorCounterCore", targets: ["VisitorCounterCore"]),
         .library(name: "TestSupport", targets: ["TestSupport"]),
     ],
@@ -39,25 +40,29 @@ let package = Package(
         ),
         // libcrypto's SHA-256 and HMAC, declared through a module map; no C code of ours.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // The small libc helpers every layer needs, each in one place: the UTC civil date, a blocking sleep,
+        // the environment, a seeded random generator. No dependencies, no Foundation.
+        .target(name: "SystemSupport", swiftSettings: strict),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
-        .target(name: "SigV4", dependencies: ["CCrypto"], swiftSettings: strict),
+        .target(name: "SigV4", dependencies: ["CCrypto", "SystemSupport"], swiftSettings: strict),
         // Our JSON reader and writer, with Codable coders over them: the bootstraps carry no Foundation.
         .target(name: "JSONCoding", swiftSettings: strict),
         .target(name: "LambdaEvents", dependencies: ["JSONCoding"], swiftSettings: strict),
-        .target(name: "AWSClient", dependencies: ["CurlHTTP", "SigV4", "LambdaEvents", "JSONCoding"], swiftSettings: strict),
-        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "JSONCoding"], swiftSettings: strict),
+        .target(name: "AWSClient", dependencies: ["CurlHTTP", "SigV4", "LambdaEvents", "JSONCoding", "SystemSupport"], swiftSettings: strict),
+        .target(name: "LambdaRuntime", dependencies: ["CurlHTTP", "JSONCoding", "SystemSupport"], swiftSettings: strict),
         .target(
             name: "VisitorCounterCore",
             // SigV4 for its SHA-256 only (a visitor's daily hash): libcrypto is linked for signing anyway.
-            dependencies: ["AWSClient", "LambdaEvents", "LambdaRuntime", "SigV4"],
+            dependencies: ["AWSClient", "LambdaEvents", "LambdaRuntime", "SigV4", "SystemSupport"],
             swiftSettings: strict
         ),
         .executableTarget(name: "DBUpdater", dependencies: ["VisitorCounterCore"], swiftSettings: strict),
         .executableTarget(name: "DBStreamProcessor", dependencies: ["VisitorCounterCore"], swiftSettings: strict),
-        .executableTarget(name: "EchoFunction", dependencies: ["LambdaRuntime", "CurlHTTP"], swiftSettings: strict),
+        .executableTarget(name: "EchoFunction", dependencies: ["LambdaRuntime", "CurlHTTP", "SystemSupport"], swiftSettings: strict),
         // Test support: loopback fixtures (moto, the Python test servers), paths, seeded randomness. Full
         // Foundation is fine here: it never ships in a bootstrap.
-        .target(name: "TestSupport", dependencies: ["CurlHTTP"], swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["CurlHTTP", "SystemSupport"], swiftSettings: strict),
+        .testTarget(name: "SystemSupportTests", dependencies: ["SystemSupport"], swiftSettings: strict),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"], swiftSettings: strict),
         // The runtime loop against in-memory fakes and a scripted socket; its process tests are in LocalStack/.

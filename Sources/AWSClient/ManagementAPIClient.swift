@@ -1,6 +1,7 @@
 import CurlHTTP
 import JSONCoding
 import SigV4
+import SystemSupport
 
 /// A blocking client of the API Gateway Management API (`@connections`): sends messages to, describes
 /// and closes WebSocket connections. SigV4 service `execute-api`; the endpoint includes the stage, e.g.
@@ -34,7 +35,7 @@ package final class ManagementAPIClient {
     /// The seam: any transport, sleep and clock for single calls (the fan-out always uses the pool).
     init(
         configuration: AWSConfiguration, endpoint: String, retryPolicy: RetryPolicy, transport: any HTTPTransport,
-        attemptTimeout: Duration = .seconds(5), sleep: @escaping (Duration) -> Void = sleepBlocking,
+        attemptTimeout: Duration = .seconds(5), sleep: @escaping (Duration) -> Void = BlockingSleep.sleep,
         now: @escaping () -> ContinuousClock.Instant = { .now }
     ) throws(AWSClientError) {
         guard let parsed = EndpointURL(endpoint) else {

@@ -40,8 +40,8 @@ let package = Package(
         ),
         // libcrypto's SHA-256 and HMAC, declared through a module map; no C code of ours.
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
-        // The small libc helpers every layer needs, each in one place: the UTC civil date, a blocking sleep,
-        // the environment, a seeded random generator. No dependencies, no Foundation.
+        // The small helpers every layer needs, each in one place: the UTC civil date, a blocking sleep, the
+        // environment, percent-encoding, an ASCII test, a seeded random generator. No dependencies, no Foundation.
         .target(name: "SystemSupport", swiftSettings: strict),
         .target(name: "CurlHTTP", dependencies: ["CCurl"], swiftSettings: strict),
         .target(name: "SigV4", dependencies: ["CCrypto", "SystemSupport"], swiftSettings: strict),

@@ -54,7 +54,7 @@ package final class ManagementAPIClient {
     /// The URL of one connection, after validating its id.
     func connectionURL(_ connectionId: String, operation: String) throws(AWSClientError) -> String {
         try ConnectionID.validate(connectionId, operation: operation)
-        return "\(endpoint)/%40connections/\(ConnectionID.percentEncoded(connectionId))"
+        return "\(endpoint)/%40connections/\(PercentEncoding.encodedSegment(connectionId))"
     }
 
     /// Sends `data` to one connection as one WebSocket frame.

@@ -6,8 +6,9 @@
 /// See "URI encode" in https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
 /// Inlinable: the signer runs it for every message of a broadcast, from another module.
 package enum PercentEncoding {
-    /// Uppercase digits: `%2F`, not `%2f`.
-    @usableFromInline static let upperHex: StaticString = "0123456789ABCDEF"
+    /// Uppercase digits: `%2F`, not `%2f`. A computed literal, not a stored `static let`: inlined into
+    /// another module, a stored global would be reached through its lazy initializer on every byte.
+    @inlinable static var upperHex: StaticString { "0123456789ABCDEF" }
 
     /// Whether `byte` is an RFC 3986 unreserved character.
     @inlinable @inline(__always)

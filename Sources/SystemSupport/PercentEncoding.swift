@@ -4,14 +4,15 @@
 /// and the Management API's connection-id segment.
 ///
 /// See "URI encode" in https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
-/// Inlinable: the signer runs it for every message of a broadcast, from another module.
+/// The signer runs it for every message of a broadcast, from another module: the entry points take
+/// concrete types (`[UInt8]`, `String`), so the loop is compiled here once, specialized; a generic entry
+/// point was called unspecialized from SigV4 (protocol witnesses per byte, +60 % per signature).
 package enum PercentEncoding {
-    /// Uppercase digits: `%2F`, not `%2f`. A computed literal, not a stored `static let`: inlined into
-    /// another module, a stored global would be reached through its lazy initializer on every byte.
-    @inlinable static var upperHex: StaticString { "0123456789ABCDEF" }
+    /// Uppercase digits: `%2F`, not `%2f`.
+    private static let upperHex: StaticString = "0123456789ABCDEF"
 
     /// Whether `byte` is an RFC 3986 unreserved character.
-    @inlinable @inline(__always)
+    @inline(__always)
     package static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
@@ -24,7 +25,7 @@ package enum PercentEncoding {
     }
 
     /// Appends `%XX` (uppercase) for one byte.
-    @inlinable @inline(__always)
+    @inline(__always)
     package static func appendEscape(_ byte: UInt8, to out: inout [UInt8]) {
         let table = upperHex.utf8Start
         out.append(UInt8(ascii: "%"))
@@ -35,8 +36,20 @@ package enum PercentEncoding {
     /// Appends `bytes` encoded, as they are: a `%` in the input is itself encoded (`%25`). This is what
     /// makes SigV4's non-S3 canonical URI the wire path "encoded twice". `keepingSlash` keeps `/` (a
     /// whole path); without it `/` is encoded too (one segment).
-    @inlinable
-    package static func appendEncoded(_ bytes: some Collection<UInt8>, keepingSlash: Bool, to out: inout [UInt8]) {
+    package static func appendEncoded(_ bytes: [UInt8], keepingSlash: Bool, to out: inout [UInt8]) {
+        append(bytes, keepingSlash: keepingSlash, to: &out)
+    }
+
+    /// `segment` encoded as one path segment: `a/b+c=` → `a%2Fb%2Bc%3D`.
+    package static func encodedSegment(_ segment: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(segment.utf8.count * 3)
+        append(segment.utf8, keepingSlash: false, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The loop of both entry points, specialized for each within this module.
+    private static func append(_ bytes: some Collection<UInt8>, keepingSlash: Bool, to out: inout [UInt8]) {
         for byte in bytes {
             if isUnreserved(byte) || (keepingSlash && byte == UInt8(ascii: "/")) {
                 out.append(byte)
@@ -44,13 +57,5 @@ package enum PercentEncoding {
                 appendEscape(byte, to: &out)
             }
         }
-    }
-
-    /// `segment` encoded as one path segment: `a/b+c=` → `a%2Fb%2Bc%3D`.
-    package static func encodedSegment(_ segment: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(segment.utf8.count * 3)
-        appendEncoded(segment.utf8, keepingSlash: false, to: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 }

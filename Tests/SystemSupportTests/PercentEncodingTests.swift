@@ -14,7 +14,7 @@ import Testing
 
     @Test func everyByteOnce() {
         var out: [UInt8] = []
-        PercentEncoding.appendEncoded(UInt8.min...UInt8.max, keepingSlash: true, to: &out)
+        PercentEncoding.appendEncoded(Array(UInt8.min...UInt8.max), keepingSlash: true, to: &out)
         let text = String(decoding: out, as: UTF8.self)
         #expect(text.hasPrefix("%00%01%02"))
         #expect(text.contains("%2C-./0123456789%3A"))

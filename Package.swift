@@ -18,17 +18,11 @@ let package = Package(
         .executable(name: "DBStreamProcessor", targets: ["DBStreamProcessor"]),
         // A trivial echo function on the runtime: for the runtime's process tests and its size/cold-start figures.
         .executable(name: "EchoFunction", targets: ["EchoFunction"]),
-        // What the local stack builds on (LocalStack/Package.swift).
-        .library(name: "AWSClient", targets: ["AWSClient"]),
-        .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
-        .library(name: "JSONCoding", targets: ["JSONCoding"]),
-        .library(name: "LambdaEvents", targets: ["LambdaEvents"]),
-        .library(name: "LambdaRuntime", targets: ["LambdaRuntime"]),
-        .library(name: "SigV4", targets: ["SigV4"]),
-        .library(name: "SystemSupport", targets: ["SystemSupport"]),
-        .library(name: "VisitorCounterCore", targets: ["VisitorCounterCore"]),
-        .library(name: "TestSupport", targets: ["TestSupport"]),
-    ],
+    ] + [
+        // What the local stack builds on (LocalStack/Package.swift): one library per target.
+        "AWSClient", "CurlHTTP", "JSONCoding", "LambdaEvents", "LambdaRuntime", "SigV4", "SystemSupport",
+        "VisitorCounterCore", "TestSupport",
+    ].map { Product.library(name: $0, targets: [$0]) },
     targets: [
         // C shim over libcurl: loads libcurl at run time (no versioned CURL_OPENSSL_4 imports) and gives
         // typed wrappers for the variadic curl_easy_setopt. The only C in the HTTP path.

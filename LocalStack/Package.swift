@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "CChildProcess"),
         .executableTarget(
             name: "LocalGateway",
-            dependencies: ["RuntimeAPIServer", "CChildProcess"] + fromLambda("AWSClient", "SigV4") + [
+            dependencies: ["RuntimeAPIServer", "CChildProcess"] + fromLambda("AWSClient", "LambdaEvents", "SigV4", "SystemSupport") + [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,4 +1,5 @@
 import SigV4
+import SystemSupport
 
 extension AWSConfiguration {
     /// Names of the environment variables read here (docs/design.md §2; the AWS SDKs' conventions).
@@ -89,13 +90,6 @@ extension AWSConfiguration {
                     + "(127.0.0.0/8, ::1, localhost), not \(parts.host)")
         }
         return parts.normalized
-    }
-}
-
-extension UInt8 {
-    /// A-Z, a-z or 0-9.
-    var isASCIIAlphanumeric: Bool {
-        (self >= 0x30 && self <= 0x39) || (self >= 0x41 && self <= 0x5A) || (self >= 0x61 && self <= 0x7A)
     }
 }
 

@@ -1,4 +1,7 @@
-/// Checks and encodes API Gateway WebSocket connection ids before they go into a URL.
+import SystemSupport
+
+/// Checks API Gateway WebSocket connection ids before they go into a URL (as one path segment, encoded by
+/// SystemSupport's `PercentEncoding`).
 ///
 /// Real ids are 16 base64-ish characters (e.g. `L0SM9cOFvHcCIhw=`); anything outside
 /// `A-Z a-z 0-9 + / = _ -` or longer than 128 characters is refused, so a hostile or corrupted id
@@ -22,21 +25,5 @@ enum ConnectionID {
                 message: "invalid connection id (\(id.utf8.count) bytes; expected 1 to \(maximumLength) of A-Z a-z 0-9 + / = _ -)",
                 operation: operation)
         }
-    }
-
-    /// `id` percent-encoded for a path segment: every byte except `A-Z a-z 0-9 - _ . ~` becomes `%XX`
-    /// (`=` → `%3D`, `/` → `%2F`, `+` → `%2B`).
-    static func percentEncoded(_ id: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(id.utf8.count * 3)
-        for byte in id.utf8 {
-            if byte.isASCIIAlphanumeric || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x7E {
-                out.append(byte)
-            } else {
-                out += [0x25, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

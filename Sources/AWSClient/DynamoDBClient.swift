@@ -2,6 +2,7 @@ import CurlHTTP
 import JSONCoding
 import LambdaEvents
 import SigV4
+import SystemSupport
 
 /// A blocking DynamoDB client over the JSON 1.0 protocol: `POST /` with
 /// `Content-Type: application/x-amz-json-1.0` and `X-Amz-Target: DynamoDB_20120810.<Operation>`,
@@ -60,7 +61,7 @@ public final class DynamoDBClient {
     init(
         configuration: AWSConfiguration, retryPolicy: RetryPolicy, transport: any HTTPTransport,
         attemptTimeout: Duration = .seconds(10),
-        sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now },
+        sleep: @escaping (Duration) -> Void = BlockingSleep.sleep, now: @escaping () -> ContinuousClock.Instant = { .now },
         loadCrypto: @escaping () throws(SigV4Error) -> Void = CryptoLibrary.load
     ) throws(AWSClientError) {
         guard let endpoint = EndpointURL(configuration.dynamoDBEndpoint) else {

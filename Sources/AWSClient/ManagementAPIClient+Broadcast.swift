@@ -1,5 +1,6 @@
 import CurlHTTP
 import SigV4
+import SystemSupport
 
 extension ManagementAPIClient {
     /// Posts `data` to every connection, at most `concurrency` requests in flight over reused keep-alive
@@ -39,7 +40,7 @@ extension ManagementAPIClient {
                     throw AWSClientError(code: .configuration, message: "the Management API endpoint cannot be signed", operation: operation)
                 }
                 // Each id's wire segment and URL, made once: a retry reuses them.
-                let segments = ids.map { Array(ConnectionID.percentEncoded($0).utf8) }
+                let segments = ids.map { Array(PercentEncoding.encodedSegment($0).utf8) }
                 let urls = segments.map { template.baseURL + String(decoding: $0, as: UTF8.self) }
                 pool.run(
                     jobs, template: HTTPRequestTemplate(method: .post, headers: HTTPHeaders(template.fixedHeaders.map { ($0.name, $0.value) }), body: data),

@@ -1,6 +1,7 @@
 import CurlHTTP
 import JSONCoding
 import SigV4
+import SystemSupport
 
 /// A blocking client of the API Gateway Management API (`@connections`): sends messages to, describes
 /// and closes WebSocket connections. SigV4 service `execute-api`; the endpoint includes the stage, e.g.
@@ -35,7 +36,7 @@ package final class ManagementAPIClient {
     /// the libcrypto check every call makes.
     init(
         configuration: AWSConfiguration, endpoint: String, retryPolicy: RetryPolicy, transport: any HTTPTransport,
-        attemptTimeout: Duration = .seconds(5), sleep: @escaping (Duration) -> Void = sleepBlocking,
+        attemptTimeout: Duration = .seconds(5), sleep: @escaping (Duration) -> Void = BlockingSleep.sleep,
         now: @escaping () -> ContinuousClock.Instant = { .now },
         loadCrypto: @escaping () throws(SigV4Error) -> Void = CryptoLibrary.load
     ) throws(AWSClientError) {
@@ -55,7 +56,7 @@ package final class ManagementAPIClient {
     /// The URL of one connection, after validating its id.
     func connectionURL(_ connectionId: String, operation: String) throws(AWSClientError) -> String {
         try ConnectionID.validate(connectionId, operation: operation)
-        return "\(endpoint)/%40connections/\(ConnectionID.percentEncoded(connectionId))"
+        return "\(endpoint)/%40connections/\(PercentEncoding.encodedSegment(connectionId))"
     }
 
     /// Sends `data` to one connection as one WebSocket frame.

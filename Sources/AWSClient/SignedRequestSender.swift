@@ -1,5 +1,6 @@
 import CurlHTTP
 import SigV4
+import SystemSupport
 
 /// Signs, sends and retries requests for one service: shared by the DynamoDB and Management API clients.
 ///
@@ -25,7 +26,7 @@ final class SignedRequestSender {
 
     init(
         signer: SigV4Signer, transport: any HTTPTransport, retryPolicy: RetryPolicy, attemptTimeout: Duration = .seconds(10),
-        sleep: @escaping (Duration) -> Void = sleepBlocking, now: @escaping () -> ContinuousClock.Instant = { .now },
+        sleep: @escaping (Duration) -> Void = BlockingSleep.sleep, now: @escaping () -> ContinuousClock.Instant = { .now },
         loadCrypto: @escaping () throws(SigV4Error) -> Void = CryptoLibrary.load
     ) {
         self.signer = signer

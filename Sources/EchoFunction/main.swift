@@ -1,10 +1,6 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CurlHTTP
 import LambdaRuntime
+import SystemSupport
 
 /// Echoes the raw event. A few events exercise the runtime's paths in process tests:
 /// `fail:<message>` throws, `size:<n>` answers n bytes, `env:trace` answers `_X_AMZN_TRACE_ID`,
@@ -29,7 +25,7 @@ final class Echo: RawLambdaHandler {
         }
         if text.hasPrefix("fail:") { throw Failure(description: String(text.dropFirst(5))) }
         if text.hasPrefix("size:"), let count = Int(text.dropFirst(5)) { return [UInt8](repeating: 0x61, count: count) }
-        if text == "env:trace" { return Array((environment(RuntimeAPI.traceIDVariable) ?? "").utf8) }
+        if text == "env:trace" { return Array((ProcessEnvironment.value(RuntimeAPI.traceIDVariable) ?? "").utf8) }
         if text == "context" {
             return Array("\(context.requestID) \(context.invokedFunctionARN) \(context.remainingTime() > .zero)".utf8)
         }
@@ -47,15 +43,11 @@ struct TypedEcho: LambdaHandler {
     }
 }
 
-func environment(_ name: String) -> String? {
-    getenv(name).map { String(cString: $0) }
-}
-
-if environment("ECHO_MODE") == "typed" {
+if ProcessEnvironment.value("ECHO_MODE") == "typed" {
     LambdaRuntime.run { TypedEcho() }
 }
 // `ECHO_INIT_FAIL=1` makes the handler factory throw, to exercise /init/error.
 LambdaRuntime.run(raw: { () throws -> Echo in
-    if environment("ECHO_INIT_FAIL") == "1" { throw Echo.Failure(description: "ECHO_INIT_FAIL is set") }
-    return Echo(http: environment("ECHO_HTTP") == "1" ? try HTTPClient() : nil)
+    if ProcessEnvironment.value("ECHO_INIT_FAIL") == "1" { throw Echo.Failure(description: "ECHO_INIT_FAIL is set") }
+    return Echo(http: ProcessEnvironment.value("ECHO_HTTP") == "1" ? try HTTPClient() : nil)
 })

@@ -19,23 +19,11 @@ enum EncodedNode {
         case .uint(let number):
             out.append(contentsOf: String(number).utf8)
         case .array(let array):
-            out.append(UInt8(ascii: "["))
-            for (position, item) in array.items.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                item.write(sortedKeys: sortedKeys, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            JSONWriter.appendArray(array.items, to: &out) { item, out in item.write(sortedKeys: sortedKeys, to: &out) }
         case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            var order = Array(object.keys.indices)
-            if sortedKeys { order.sort { object.keys[$0].utf8.lexicographicallyPrecedes(object.keys[$1].utf8) } }
-            for (position, member) in order.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.appendString(object.keys[member], to: &out)
-                out.append(UInt8(ascii: ":"))
+            JSONWriter.appendObject(keys: object.keys, sortedKeys: sortedKeys, to: &out) { member, out in
                 object.values[member].write(sortedKeys: sortedKeys, to: &out)
             }
-            out.append(UInt8(ascii: "}"))
         case .encoder(let encoder):
             (encoder.node ?? .object(ObjectNode())).write(sortedKeys: sortedKeys, to: &out)
         }

@@ -11,24 +11,45 @@ package enum JSONWriter {
         case .number(let text): out.append(contentsOf: text.utf8)
         case .string(let text): appendString(text, to: &out)
         case .array(let items):
-            out.append(UInt8(ascii: "["))
-            for (position, item) in items.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                append(item, sortedKeys: sortedKeys, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            appendArray(items, to: &out) { item, out in append(item, sortedKeys: sortedKeys, to: &out) }
         case .object(let object):
-            out.append(UInt8(ascii: "{"))
-            var order = Array(object.keys.indices)
-            if sortedKeys { order.sort { object.keys[$0].utf8.lexicographicallyPrecedes(object.keys[$1].utf8) } }
-            for (position, member) in order.enumerated() {
-                if position > 0 { out.append(UInt8(ascii: ",")) }
-                appendString(object.keys[member], to: &out)
-                out.append(UInt8(ascii: ":"))
+            appendObject(keys: object.keys, sortedKeys: sortedKeys, to: &out) { member, out in
                 append(object.values[member], sortedKeys: sortedKeys, to: &out)
             }
-            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Appends `[a,b,...]`, each element written by `element`. The one array layout of both writers
+    /// (`JSONValue` trees here, the encoders' `EncodedNode`s).
+    static func appendArray<Items: Collection>(
+        _ items: Items, to out: inout [UInt8], element: (Items.Element, inout [UInt8]) -> Void
+    ) {
+        out.append(UInt8(ascii: "["))
+        var first = true
+        for item in items {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            element(item, &out)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// Appends `{"key":value,...}` in member order, or ordered by the UTF-8 bytes of the names with
+    /// `sortedKeys`; `value` writes the value of the member at an index of `keys`. The one object layout
+    /// of both writers.
+    static func appendObject(
+        keys: [String], sortedKeys: Bool, to out: inout [UInt8], value: (Int, inout [UInt8]) -> Void
+    ) {
+        out.append(UInt8(ascii: "{"))
+        var order = Array(keys.indices)
+        if sortedKeys { order.sort { keys[$0].utf8.lexicographicallyPrecedes(keys[$1].utf8) } }
+        for (position, member) in order.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(keys[member], to: &out)
+            out.append(UInt8(ascii: ":"))
+            value(member, &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// `value` as JSON bytes.

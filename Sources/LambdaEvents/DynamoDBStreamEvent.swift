@@ -2,8 +2,10 @@
 ///
 /// See https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html and the record shape in
 /// https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_streams_Record.html
-/// Unknown fields are ignored; the fields Lambda always sends are required.
-package struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
+/// Unknown fields are ignored; the fields Lambda always sends are required. `Record` is also the record of
+/// DynamoDB Streams' `GetRecords` (AWSClient's `getRecords`, the local gateway's poller): the same members
+/// without `eventSourceARN`, which Lambda adds. Public for that reason: the gateway is another package.
+public struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
     /// The records of the batch, in the order Lambda delivered them (`Records`).
     public var records: [Record]
 
@@ -17,7 +19,7 @@ package struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
     }
 
     /// The kind of change a record describes.
-    package enum EventName: String, Codable, Sendable, Hashable {
+    public enum EventName: String, Codable, Sendable, Hashable {
         /// A new item was added.
         case insert = "INSERT"
         /// An existing item was updated.
@@ -38,8 +40,8 @@ package struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
         case newAndOldImages = "NEW_AND_OLD_IMAGES"
     }
 
-    /// One change to one item.
-    package struct Record: Codable, Sendable, Hashable {
+    /// One change to one item, in a Lambda event or a `GetRecords` page.
+    public struct Record: Codable, Sendable, Hashable {
         /// A unique id of the record (`eventID`).
         public var eventID: String
         /// The kind of change (`eventName`).
@@ -52,7 +54,7 @@ package struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
         public var awsRegion: String
         /// The change itself (`dynamodb`).
         public var dynamodb: StreamRecord
-        /// The stream's ARN; Lambda adds it, `GetRecords` (and moto) do not send it.
+        /// The stream's ARN; Lambda adds it, `GetRecords` (AWS and moto) does not send it.
         public var eventSourceARN: String?
         /// Who made the change; present for TTL deletions (`{"type":"Service","principalId":"dynamodb.amazonaws.com"}`).
         package var userIdentity: UserIdentity?
@@ -74,7 +76,7 @@ package struct DynamoDBStreamEvent: Codable, Sendable, Hashable {
     }
 
     /// The identity that made a change.
-    package struct UserIdentity: Codable, Sendable, Hashable {
+    public struct UserIdentity: Codable, Sendable, Hashable {
         /// `Service` for changes DynamoDB made itself (TTL).
         public var type: String
         /// `dynamodb.amazonaws.com` for TTL deletions.

@@ -1,4 +1,5 @@
 import CurlHTTP
+import SystemSupport
 
 /// What one turn of the loop did with an invocation.
 enum InvocationOutcome: Equatable, Sendable {
@@ -32,7 +33,7 @@ final class LambdaRunLoop<Client: RuntimeAPIClient> {
         logger: LambdaLogger,
         backoff: RuntimeAPIBackoff = RuntimeAPIBackoff(),
         setEnvironment: @escaping (String, String?) -> Void = OwnedEnvironment().set,
-        sleep: @escaping (Duration) -> Void = ProcessGlue.sleep,
+        sleep: @escaping (Duration) -> Void = BlockingSleep.sleep,
         now: @escaping () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.client = client

@@ -1,4 +1,5 @@
 import CurlHTTP
+import SystemSupport
 
 /// Entry points for a function's `main.swift`:
 ///
@@ -21,7 +22,7 @@ public enum LambdaRuntime {
     private static func main(_ makeHandler: () throws -> any InvocationHandling) -> Never {
         ProcessGlue.unblockSignals()
         ProcessGlue.limitMallocArenas()
-        guard let address = ProcessGlue.environment(RuntimeAPI.addressVariable), !address.isEmpty else {
+        guard let address = ProcessEnvironment.value(RuntimeAPI.addressVariable), !address.isEmpty else {
             fail("\(RuntimeAPI.addressVariable) is not set; this program runs under AWS Lambda or the local gateway")
         }
         let client: SocketRuntimeAPIClient
@@ -34,8 +35,8 @@ public enum LambdaRuntime {
         }
         // Before libcurl's load can start on another thread (see `OwnedEnvironment`).
         let environment = OwnedEnvironment()
-        environment.set(RuntimeAPI.traceIDVariable, ProcessGlue.environment(RuntimeAPI.traceIDVariable) ?? "")
-        switch start(client: client, environment: ProcessGlue.environment, setEnvironment: environment.set, makeHandler: makeHandler) {
+        environment.set(RuntimeAPI.traceIDVariable, ProcessEnvironment.value(RuntimeAPI.traceIDVariable) ?? "")
+        switch start(client: client, environment: ProcessEnvironment.value, setEnvironment: environment.set, makeHandler: makeHandler) {
         case .success(let loop):
             do {
                 try loop.runForever()

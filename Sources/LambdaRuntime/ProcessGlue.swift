@@ -9,13 +9,8 @@ import Darwin
 #endif
 
 /// The few process-level calls the runtime makes, in one place (libc, no Foundation); the per-invocation
-/// environment writes are `OwnedEnvironment`'s.
+/// environment writes are `OwnedEnvironment`'s, reads and sleeps SystemSupport's (shared with the AWS client).
 package enum ProcessGlue {
-    /// The value of an environment variable, or nil.
-    static func environment(_ name: String) -> String? {
-        getenv(name).map { String(cString: $0) }
-    }
-
     /// Writes all bytes to a file descriptor with `write(2)`, unbuffered: Lambda captures stdout through a
     /// pipe, where stdio would hold lines back until its buffer fills.
     static func write(_ bytes: [UInt8], to descriptor: Int32) {
@@ -51,17 +46,6 @@ package enum ProcessGlue {
     /// Writes a line to stderr (messages for whoever started the process).
     static func printError(_ message: String) {
         write(Array((message + "\n").utf8), to: 2)
-    }
-
-    /// Blocks the thread for `duration` (the loop is synchronous by design).
-    static func sleep(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        guard seconds > 0 || attoseconds > 0 else { return }
-        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        var remaining = timespec()
-        while nanosleep(&request, &remaining) != 0 && errno == EINTR {
-            request = remaining
-        }
     }
 
     /// Unblocks every signal. A process inherits its parent's signal mask across `exec`; a parent that

@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// Wire constants of the Lambda Runtime API, version 2018-06-01.
 ///
 /// See https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html. Kept in one namespace so the
@@ -20,34 +22,16 @@ public enum RuntimeAPI {
         /// `POST`: reports a failure during initialisation; Lambda then ends the environment.
         public static let initError = "/\(version)/runtime/init/error"
 
+        // Request ids are UUIDs on AWS; anything else is still put on the wire safely as one path segment.
+
         /// `POST`: the function's result for one invocation.
         public static func response(_ requestID: String) -> String {
-            "/\(version)/runtime/invocation/\(percentEncoded(requestID))/response"
+            "/\(version)/runtime/invocation/\(PercentEncoding.encodedSegment(requestID))/response"
         }
 
         /// `POST`: the function's error for one invocation.
         public static func error(_ requestID: String) -> String {
-            "/\(version)/runtime/invocation/\(percentEncoded(requestID))/error"
-        }
-
-        /// Request ids are UUIDs on AWS; anything else is still put on the wire safely as one path segment.
-        static func percentEncoded(_ segment: String) -> String {
-            var out = ""
-            for byte in segment.utf8 {
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                    UInt8(ascii: "~"):
-                    out.unicodeScalars.append(Unicode.Scalar(byte))
-                default:
-                    out += "%" + hexDigit(byte >> 4) + hexDigit(byte & 0x0F)
-                }
-            }
-            return out
-        }
-
-        private static func hexDigit(_ nibble: UInt8) -> String {
-            String(Unicode.Scalar(nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "A") + nibble - 10))
+            "/\(version)/runtime/invocation/\(PercentEncoding.encodedSegment(requestID))/error"
         }
     }
 

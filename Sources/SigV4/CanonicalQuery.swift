@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// Step 1c of the canonical request: the canonical query string.
 ///
 /// The wire query is split on `&`; each parameter on its first `=` (a parameter without `=` has an

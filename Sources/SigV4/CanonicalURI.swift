@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// Step 1b of the canonical request: the canonical URI of a non-S3 service.
 ///
 /// Every AWS service except S3 signs the wire path URI-encoded once more, so an escaped byte on the

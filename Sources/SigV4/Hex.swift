@@ -1,10 +1,9 @@
-/// Hexadecimal through lookup tables (this runs for every hash and every escaped byte); the project's one
-/// hex codec (VisitorCounterCore stores the daily salt as lowercase hex too).
+/// Hexadecimal through a lookup table (this runs for every hash); the project's one hex codec
+/// (VisitorCounterCore stores the daily salt as lowercase hex too). Percent-escapes (`%2F`) are
+/// SystemSupport's `PercentEncoding`'s.
 package enum Hex {
     /// Lowercase digits: SigV4 hashes and signatures are lowercase hex.
     private static let lower: StaticString = "0123456789abcdef"
-    /// Uppercase digits: SigV4 percent-encoding uses uppercase hex (`%2F`, not `%2f`).
-    private static let upper: StaticString = "0123456789ABCDEF"
 
     /// Appends the lowercase hex form of `bytes` to `out`.
     static func appendLowercase(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
@@ -43,14 +42,5 @@ package enum Hex {
             index += 2
         }
         return out
-    }
-
-    /// Appends `%XX` (uppercase) for one byte.
-    @inline(__always)
-    static func appendPercentEscape(_ byte: UInt8, to out: inout [UInt8]) {
-        let table = upper.utf8Start
-        out.append(UInt8(ascii: "%"))
-        out.append(table[Int(byte >> 4)])
-        out.append(table[Int(byte & 0x0F)])
     }
 }

@@ -1,3 +1,5 @@
+import SystemSupport
+
 /// Signs a series of requests that are the same except for the last segment of their path: one
 /// message posted to thousands of WebSocket connections (`POST {stage}/@connections/{id}`).
 ///

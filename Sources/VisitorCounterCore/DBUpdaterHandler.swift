@@ -1,5 +1,6 @@
 import LambdaEvents
 import LambdaRuntime
+import SystemSupport
 
 /// DBUpdater: the WebSocket routes `$connect`, `$disconnect`, `sync` and `history` (docs/design.md §5).
 package struct DBUpdaterHandler: LambdaHandler {

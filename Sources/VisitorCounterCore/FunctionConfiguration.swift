@@ -1,4 +1,5 @@
 import AWSClient
+import SystemSupport
 
 /// The app settings both functions read once at start (docs/design.md §2); AWS settings live in AWSConfiguration.
 public struct FunctionConfiguration: Sendable, Equatable {
@@ -114,13 +115,6 @@ public struct FunctionConfiguration: Sendable, Equatable {
         if allowedOrigins.isEmpty { return true }
         guard let origin else { return false }
         return allowedOrigins.contains(Self.normaliseOrigin(origin))
-    }
-}
-
-extension UInt8 {
-    var isASCIIAlphanumeric: Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self)
     }
 }
 

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import AWSClient
+import SystemSupport
 
 /// Building the two handlers from the process environment, once at start (an init error otherwise).
 extension DBUpdaterHandler {
@@ -38,22 +34,5 @@ extension StreamProcessorHandler {
                 configuration: aws, endpoint: configuration.websocketAPIEndpoint ?? "", retryPolicy: .managementAPIUntilDeadline))
         return StreamProcessorHandler(
             configuration: configuration, store: store, channel: channel, functionName: env["AWS_LAMBDA_FUNCTION_NAME"])
-    }
-}
-
-/// The process environment as a dictionary, without Foundation's ProcessInfo.
-package enum ProcessEnvironment {
-    /// Every `NAME=value` of `environ`.
-    public static func current() -> [String: String] {
-        var result: [String: String] = [:]
-        var cursor = environ
-        while let entry = cursor.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            cursor += 1
-        }
-        return result
     }
 }

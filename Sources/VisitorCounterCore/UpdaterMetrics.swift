@@ -52,21 +52,25 @@ package struct UpdaterMetrics: Sendable, Equatable {
     ///   - functionName: the `FunctionName` dimension (`AWS_LAMBDA_FUNCTION_NAME`), when known.
     ///   - logLevel: the function's `LOG_LEVEL`, which decides the line's own level (see the type's doc).
     package func logLine(timestamp: Int64, functionName: String?, logLevel: LambdaLogger.Level = .info) -> String {
-        // Hand-written, no encoder and no formatting: this runs on every warm `$connect`.
+        // Hand-written, no encoder and no formatting: this runs on every warm `$connect`. The names are the
+        // constants above (the ones `metricNames` lists), never literals of their own.
         var metrics = ""
         var values = ""
-        if route == "$connect" {
-            metrics = "{\"Name\":\"visits\",\"Unit\":\"Count\"},"
-            values = "\"visits\":\(visits),"
-            if let newVisitors {
-                metrics += "{\"Name\":\"newVisitors\",\"Unit\":\"Count\"},"
-                values += "\"newVisitors\":\(newVisitors),"
+        func add(_ name: String, _ value: Int) {
+            if !metrics.isEmpty {
+                metrics += ","
+                values += ","
             }
-            metrics += "{\"Name\":\"handshakeErrors\",\"Unit\":\"Count\"},"
-            values += "\"handshakeErrors\":\(handshakeErrors),"
+            metrics += "{\"Name\":\"" + name + "\",\"Unit\":\"Count\"}"
+            values += "\"" + name + "\":" + String(value)
         }
-        metrics += "{\"Name\":\"conflicts\",\"Unit\":\"Count\"},{\"Name\":\"retries\",\"Unit\":\"Count\"}"
-        values += "\"conflicts\":\(conflicts),\"retries\":\(retries)"
+        if route == "$connect" {
+            add(Self.visitsMetric, visits)
+            if let newVisitors { add(Self.newVisitorsMetric, newVisitors) }
+            add(Self.handshakeErrorsMetric, handshakeErrors)
+        }
+        add(Self.conflictsMetric, conflicts)
+        add(Self.retriesMetric, retries)
         var dimensions = "[[]]"
         if let functionName, !functionName.isEmpty {
             dimensions = "[[\"FunctionName\"]]"

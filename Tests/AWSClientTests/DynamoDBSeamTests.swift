@@ -221,7 +221,7 @@ import Testing
 
     @Test func streamsUseTheirOwnTarget() throws {
         let transport = FakeTransport([
-            response(200, #"{"Records":[{"eventID":"1","eventName":"MODIFY","dynamodb":{"Keys":{"id":{"S":"visitors"}},"NewImage":{"visits":{"N":"3"}},"SequenceNumber":"100","ApproximateCreationDateTime":1700000000.5}}],"NextShardIterator":"it2"}"#)
+            response(200, #"{"Records":[{"eventID":"1","eventName":"MODIFY","eventVersion":"1.1","eventSource":"aws:dynamodb","awsRegion":"us-east-1","dynamodb":{"Keys":{"id":{"S":"visitors"}},"NewImage":{"visits":{"N":"3"}},"SequenceNumber":"100","SizeBytes":26,"StreamViewType":"NEW_IMAGE","ApproximateCreationDateTime":1700000000.5}}],"NextShardIterator":"it2"}"#)
         ])
         let page = try client(transport).getRecords(shardIterator: "it1", limit: 5000)
         #expect(transport.requests[0].headers["x-amz-target"] == "DynamoDBStreams_20120810.GetRecords")

@@ -21,9 +21,12 @@ import Testing
         #expect(request.headers["authorization"]?.contains("/eu-west-1/execute-api/aws4_request") == true)
     }
 
-    @Test func slashAndPlusCannotEscapeTheSegment() {
-        #expect(ConnectionID.percentEncoded("a/b+c=") == "a%2Fb%2Bc%3D")
-        #expect(ConnectionID.percentEncoded("Ab9-_") == "Ab9-_")
+    @Test func slashAndPlusCannotEscapeTheSegment() throws {
+        // The encoding itself is SystemSupport's (PercentEncodingTests); here, that the client's URL uses it.
+        let client = try client(FakeTransport([]))
+        let base = "https://abc123.execute-api.eu-west-1.amazonaws.com/prod/%40connections/"
+        #expect(try client.connectionURL("a/b+c=", operation: "PostToConnection") == base + "a%2Fb%2Bc%3D")
+        #expect(try client.connectionURL("Ab9-_", operation: "PostToConnection") == base + "Ab9-_")
     }
 
     @Test(arguments: ["", "../admin", "a b", "a?b", "a%2F", "a#b", "é", String(repeating: "a", count: 129)])

@@ -164,7 +164,9 @@ enum SharedMoto {
         let page = try dynamo.getRecords(shardIterator: iterator, limit: 100)
         let images = page.records.compactMap { $0.dynamodb.newImage?["visits"] }
         #expect(images.last == .number("6"))
-        #expect(page.records.last?.eventName == "MODIFY")
-        #expect(page.records.allSatisfy { $0.dynamodb.keys?["id"] == .string("visitors") && $0.dynamodb.sequenceNumber != nil })
+        #expect(page.records.last?.eventName == .modify)
+        #expect(page.records.allSatisfy { $0.dynamodb.keys["id"] == .string("visitors") && !$0.dynamodb.sequenceNumber.isEmpty })
+        // GetRecords' records are the Lambda event's records without the ARN Lambda adds.
+        #expect(page.records.allSatisfy { $0.eventSourceARN == nil && $0.dynamodb.streamViewType == .newImage })
     }
 }

@@ -97,14 +97,11 @@ import TestSupport
         let stream = try require(try aws.client.listStreams(table: aws.counterTable).first, "stream")
         let shard = try require(try aws.client.describeStream(arn: stream.streamArn).shards.first, "shard")
         let iterator = try aws.client.getShardIterator(streamArn: stream.streamArn, shardId: shard.shardId, type: .trimHorizon)
-        let records = try aws.client.getRecords(shardIterator: iterator).records
+        // GetRecords' records are the event's records (DynamoDBStreamEvent.Record) without the ARN.
+        var records = try aws.client.getRecords(shardIterator: iterator).records
         #expect(records.count >= updates)
-        var objects = try records.map { record -> [String: Any] in
-            var object = try require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as? [String: Any])
-            object["eventSourceARN"] = stream.streamArn
-            return object
-        }
-        objects.shuffle()
-        return Array(try JSONSerialization.data(withJSONObject: ["Records": objects]))
+        for index in records.indices { records[index].eventSourceARN = stream.streamArn }
+        records.shuffle()
+        return Array(try JSONEncoder().encode(DynamoDBStreamEvent(records: records)))
     }
 }

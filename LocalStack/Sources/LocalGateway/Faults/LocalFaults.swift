@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SystemSupport
 
 /// The ways AWS is harder than the local stack, switched on from the command line (or, for the Management
 /// API's throttling, while running through `FaultControl`), so tests and `make dev` can see what the
@@ -83,21 +84,5 @@ final class LocalFaults: Sendable {
                 "ttl": .object(["deleted": .number(Double(state.expiredRowsDeleted))]),
             ])
         }
-    }
-}
-
-/// A small seedable generator (SplitMix64), so a fault run repeats exactly with the same seed; the
-/// standard library's generator cannot be seeded.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,7 @@
 import AWSClient
-import SigV4
 import Foundation
+import LambdaEvents
+import SigV4
 
 /// The real `StreamSource`: our AWSClient against moto, DynamoDB Local or a real table. One per
 /// thread (the client is blocking and keeps one keep-alive connection).
@@ -68,7 +69,8 @@ final class DynamoDBStreamSource: StreamSource {
 
     func records(iterator: String) throws -> (records: [JSONValue], next: String?) {
         let page = try client.getRecords(shardIterator: iterator, limit: 1000, deadline: deadline)
-        // Re-encoded as plain JSON: the member names are Lambda's, and the filter and the batch need JSON.
+        // Re-encoded as plain JSON: the records decode into the Lambda event's record type, so the members are
+        // Lambda's; the filter and the batch need JSON.
         let records = try JSONDecoder().decode([JSONValue].self, from: JSONEncoder().encode(page.records))
         return (records, page.nextShardIterator)
     }

@@ -1,11 +1,13 @@
-/// SplitMix64: a tiny seedable generator, so a test that draws random requests, delays or jitter draws
-/// the same ones on every run (the standard library's generator cannot be seeded).
+/// SplitMix64: a tiny seedable generator, so whatever draws random requests, delays, jitter or faults
+/// draws the same ones on every run with the same seed (the standard library's generator cannot be
+/// seeded). Public: the local stack's fault injection (another package) uses it too.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

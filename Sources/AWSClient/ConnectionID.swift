@@ -5,13 +5,14 @@ import SystemSupport
 ///
 /// Real ids are 16 base64-ish characters (e.g. `L0SM9cOFvHcCIhw=`); anything outside
 /// `A-Z a-z 0-9 + / = _ -` or longer than 128 characters is refused, so a hostile or corrupted id
-/// from the database can never change the request's path.
-enum ConnectionID {
+/// from the database can never change the request's path. DBUpdater checks the id of every event with
+/// the same rule, so an id it stored is one the broadcast can send to.
+package enum ConnectionID {
     /// The longest id accepted.
-    static let maximumLength = 128
+    package static let maximumLength = 128
 
     /// Whether `id` may be sent.
-    static func isValid(_ id: String) -> Bool {
+    package static func isValid(_ id: String) -> Bool {
         let bytes = id.utf8
         guard !bytes.isEmpty, bytes.count <= maximumLength else { return false }
         return bytes.allSatisfy { $0.isASCIIAlphanumeric || $0 == 0x2B || $0 == 0x2F || $0 == 0x3D || $0 == 0x5F || $0 == 0x2D }

@@ -1,3 +1,4 @@
+import AWSClient
 import LambdaEvents
 import LambdaRuntime
 import SystemSupport
@@ -137,12 +138,11 @@ package struct DBUpdaterHandler: LambdaHandler {
             live: live, pointer: stored.pointer, recorded: stored.recorded, today: today, uniqueVisitors: configuration.uniqueVisitors)
     }
 
-    /// API Gateway connection ids are short base64 strings; anything else is a malformed event.
+    /// API Gateway connection ids are short base64 strings; anything else is a malformed event
+    /// (`ConnectionID`'s rule, the one the broadcast applies before posting to an id).
     static func connectionId(of event: APIGatewayWebSocketRequest) throws(VisitorCounterError) -> String {
         let id = event.requestContext.connectionId
-        guard !id.isEmpty, id.utf8.count <= 128,
-            id.utf8.allSatisfy({ $0.isASCIIAlphanumeric || "+/=_-".utf8.contains($0) })
-        else {
+        guard ConnectionID.isValid(id) else {
             throw VisitorCounterError(.invalidEvent, "the event has no valid requestContext.connectionId")
         }
         return id

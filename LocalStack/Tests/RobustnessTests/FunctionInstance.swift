@@ -1,5 +1,6 @@
 import Foundation
 import LambdaEvents
+import ProcessTestSupport
 import RuntimeAPIServer
 import TestSupport
 
@@ -41,15 +42,9 @@ final class FunctionInstance: @unchecked Sendable {
     /// Everything the function wrote, stdout then stderr.
     var output: String { child.stdout + child.stderr }
 
-    /// Whether the function's output contains `text` within `timeout`. The pipes are read on their own
-    /// threads, so a line written just before the function answered may reach `output` just after.
+    /// Whether the output contains `text` within `timeout` (see `eventually`).
     func outputContains(_ text: String, within timeout: Duration = .seconds(5)) async -> Bool {
-        let end = ContinuousClock.now + timeout
-        while !output.contains(text) {
-            guard ContinuousClock.now < end else { return false }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return true
+        await eventually(within: timeout) { output.contains(text) }
     }
 
     func stop() async {

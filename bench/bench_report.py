@@ -18,6 +18,10 @@ TARGETS = {
     "nextVsCurlFloor": 0.5,   # spawn → first /next at most half the C + libcurl floor's
     "coldCacheVsCurlFloor": 0.8,  # the same with the page cache emptied before each spawn
     "warmHWMMB": 12.0,        # DBUpdater's VmHWM after 1,000 warm $connects
+    "strippedMB": 7.0,        # the stripped bootstrap
+    "zip13MB": 3.0,           # the deployment zip, tightened
+    "fanoutHWMMB": 24.0,      # DBStreamProcessor's VmHWM during the 10,000 fan-out
+    "warmCpu13Ms": 0.3,       # warm $connect CPU, tightened
 }
 
 
@@ -29,6 +33,8 @@ MISSED_TEXT = {
     "nextVsCurlFloor": "first `/next` against half the C + libcurl floor",
     "firstConnect": "first `$connect` against the floor's first response plus a warm `$connect`",
     "coldCacheVsCurlFloor": "first `/next` with a cold page cache against 0.8× the floor", "warmHWMMB": "DBUpdater's VmHWM",
+    "strippedMB": "the stripped bootstrap's size", "zip13MB": "the 3 MB zip", "fanoutHWMMB": "DBStreamProcessor's VmHWM",
+    "warmCpu13Ms": "warm `$connect` CPU against 0.3 ms",
 }
 
 
@@ -61,6 +67,7 @@ def derived(f):
                                for n in fan["swift"] if n in fan["python-sequential"]},
         "rssMB": fan["swift"][big]["peakRSSKB"] / 1024,
         "zipMB": max(v["zipBytes"] for v in f["footprint"].values()) / 2**20,
+        "strippedMB": max(v["bytes"] for v in f["footprint"].values()) / 2**20,
         "big": big,
     }
     cc = {name: {"next": med(v["next"]), "response": med(v["response"])} for name, v in f.get("coldCache", {}).items()}
@@ -88,6 +95,10 @@ def derived(f):
         "firstConnect": d["firstConnect"] <= d["firstConnectBudget"],
         "coldCacheVsCurlFloor": d["coldCacheVsCurlFloor"] <= TARGETS["coldCacheVsCurlFloor"],
         "warmHWMMB": 0 < d["warmHWMMB"] <= TARGETS["warmHWMMB"],
+        "strippedMB": d["strippedMB"] <= TARGETS["strippedMB"],
+        "zip13MB": d["zipMB"] <= TARGETS["zip13MB"],
+        "fanoutHWMMB": d["rssMB"] <= TARGETS["fanoutHWMMB"],
+        "warmCpu13Ms": d["warmCpuMs"] <= TARGETS["warmCpu13Ms"],
     }
     return d
 
@@ -135,6 +146,10 @@ def render(f, history_path):
         f"{yes(d['met']['coldCacheVsCurlFloor'])} |",
         f"| DBUpdater VmHWM ≤ 12 MB after {f['warm']['swift']['invocations']:,} warm `$connect`s | {d['warmHWMMB']:.1f} MB | "
         f"{yes(d['met']['warmHWMMB'])} |",
+        f"| DBStreamProcessor VmHWM ≤ 24 MB during the {d['big']:,} fan-out | {d['rssMB']:.1f} MB | {yes(d['met']['fanoutHWMMB'])} |",
+        f"| stripped bootstrap ≤ 7 MB | {d['strippedMB']:.2f} MB | {yes(d['met']['strippedMB'])} |",
+        f"| deployment zip ≤ 3 MB | {d['zipMB']:.2f} MB | {yes(d['met']['zip13MB'])} |",
+        f"| warm `$connect` ≤ 0.3 ms CPU | {d['warmCpuMs']:.3f} ms | {yes(d['met']['warmCpu13Ms'])} |",
         "",
     ]
     missed = [name for name, ok in d["met"].items() if not ok]

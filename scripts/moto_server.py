@@ -7,8 +7,12 @@
   through unsigned; this script spends them creating an IAM user, its policy and access key, then a
   role that the user may assume, and prints long-term and temporary (session-token) credentials.
 
-- With --fast-transactions (the load storms, the Swift spike tests), TransactWriteItems backs up only
-  the items a transaction names instead of copying every table it touches (vctools/moto_transactions.py).
+- A cancelled TransactWriteItems is rolled back in place (vctools/moto_transactions.py): moto alone applies
+  the transaction's writes, then swaps in a copy of every table it touches, so a stream reader holding an
+  iterator of the old table's shard (taken just before) reads a record of the cancelled write, e.g. a
+  count one higher than the table's, and the next real record, which reuses its sequence number, is
+  skipped. Rolled back in place, no request ever sees the cancelled write; and a transaction costs O(1)
+  instead of a copy of the tables (the load storms and the Swift spike tests need that too).
 
 - With --state FILE (`make dev`), the tables outlive the process: they are loaded from FILE at start
   (definitions, streams, TTL and items) and written back when the server stops (stdin closed, SIGTERM
@@ -47,14 +51,11 @@ def main():
     parser.add_argument("--no-auth", action="store_true", help="turn signature checking off")
     parser.add_argument("--no-stdin-watch", action="store_true", help="keep running when stdin closes")
     parser.add_argument("--state", help="JSON file the tables are loaded from at start and saved to at exit")
-    parser.add_argument("--fast-transactions", action="store_true",
-                        help="O(1) TransactWriteItems with the same rollback (load storms)")
     args = parser.parse_args()
     if args.no_auth:
         os.environ.pop("INITIAL_NO_AUTH_ACTION_COUNT", None)
     # Only now: moto reads INITIAL_NO_AUTH_ACTION_COUNT when it is first imported, and the patch imports it.
-    if args.fast_transactions:
-        patch_moto_transactions()
+    patch_moto_transactions()
 
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server

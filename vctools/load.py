@@ -251,7 +251,7 @@ class Stack:
         self.instances, self.name = instances, name
 
     def __enter__(self):
-        self.moto = Moto(fast_transactions=True)
+        self.moto = Moto()
         self.workdir = tempfile.TemporaryDirectory()
         self.gateway = None
         try:

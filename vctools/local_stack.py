@@ -62,14 +62,11 @@ def tables_file(directory):
 
 
 class Moto:
-    """scripts/moto_server.py on a free port; stops when its stdin closes. `fast_transactions` turns on the
-    load storms' O(1) TransactWriteItems (vctools/moto_transactions.py); `auth=False` turns signature checking
+    """scripts/moto_server.py on a free port; stops when its stdin closes. `auth=False` turns signature checking
     off (`info` then has the fixed key pair `testing`, and `credentials` no session token)."""
 
-    def __init__(self, fast_transactions=False, auth=True):
+    def __init__(self, auth=True):
         command = [PYTHON, str(ROOT / "scripts" / "moto_server.py")]
-        if fast_transactions:
-            command.append("--fast-transactions")
         if not auth:
             command.append("--no-auth")
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE,

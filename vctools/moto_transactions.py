@@ -1,6 +1,7 @@
-"""moto with O(1) transactions, for the load storms (tests/test_load.py, `make soak`) and the Swift spike
-tests: `scripts/moto_server.py --fast-transactions` applies the patch before it serves, and tests/test_load.py
-checks it against unpatched moto in process.
+"""moto's TransactWriteItems rolled back in place, and in O(1): `scripts/moto_server.py` applies the patch before
+it serves (every local moto: the tests, `make dev`, the load storms), tests/test_load.py checks it against
+unpatched moto in process, and tests/test_moto_streams.py checks that a stream reader never sees a cancelled
+transaction's write.
 """
 
 
@@ -13,7 +14,10 @@ def patch_moto_transactions():
     4.6 GB at 1,000). A 1,000-client storm cannot run on that. Here the backup holds only the items the
     transaction names (deep copies) and the stream shard's length; on any failure those items are put
     back and the shard cut back to its length, in place. That is what the table copy restored, for
-    everything the transaction could have changed. Only the load stack's moto uses this.
+    everything the transaction could have changed. In place matters for streams too: a reader's iterator holds
+    the shard object, and with moto's swap an iterator taken just before a cancelled transaction read the
+    cancelled write from the swapped-out shard (a count one too high on the pages, and the next real record,
+    which reuses its sequence number, skipped).
     """
     import copy as copying
 

@@ -26,13 +26,11 @@ public final class MotoServer: @unchecked Sendable {
     public let sessionCredentials: Credentials?
     private let child: ChildProcess
 
-    /// Starts a server; `auth: false` turns signature checking off. `fastTransactions` starts it with
-    /// `--fast-transactions` (vctools/moto_transactions.py), which makes moto's TransactWriteItems O(1) instead
-    /// of copying every table it touches (the same rollback; tests/test_load.py checks it): a spike of hundreds
-    /// of transactions otherwise measures moto's copying, not the functions.
-    public init(auth: Bool = true, fastTransactions: Bool = false) throws {
+    /// Starts a server; `auth: false` turns signature checking off. Its transactions are O(1) and rolled back
+    /// in place (vctools/moto_transactions.py), so a spike of hundreds of them measures the functions, not
+    /// moto's copying of tables.
+    public init(auth: Bool = true) throws {
         var arguments = [RepoPaths.path("scripts/moto_server.py")]
-        if fastTransactions { arguments.append("--fast-transactions") }
         if !auth { arguments.append("--no-auth") }
         child = try ChildProcess(RepoPaths.python, arguments)
         let line = try child.firstLine(timeout: 60)

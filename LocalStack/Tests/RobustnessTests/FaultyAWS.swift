@@ -10,9 +10,8 @@ import TestSupport
 final class FaultyAWS: LocalAWS, @unchecked Sendable {
     let proxy: FaultProxy
 
-    /// `fastTransactions`: moto with O(1) transactions (see `MotoServer`).
-    init(fastTransactions: Bool = false) throws {
-        let moto = try MotoServer(fastTransactions: fastTransactions)
+    init() throws {
+        let moto = try MotoServer()
         proxy = try FaultProxy(upstream: moto.endpoint)
         try super.init(moto: moto)
     }

@@ -42,7 +42,7 @@ import TestSupport
     /// With `uniqueVisitors`, the 400 page views come from 100 visitors (4 each, as tabs), every one a new
     /// page view: 400 visits and 100 visitors, with one visitor marker each in the same transactions.
     static func spike(shards: Int, prefix: String, uniqueVisitors: Bool = false) async throws -> Outcome {
-        let aws = try FaultyAWS(fastTransactions: true)
+        let aws = try FaultyAWS()
         defer { aws.stop() }
         try aws.proxy.contention(ms: contentionMs)
         var started: [FunctionInstance] = []

@@ -87,11 +87,15 @@ class Moto:
                 "AWS_ACCESS_KEY_ID": c["accessKeyId"], "AWS_SECRET_ACCESS_KEY": c["secretAccessKey"],
                 **token}
 
-    def dynamodb(self):
+    def client(self, service):
+        """A boto3 client of `service` (dynamodb, dynamodbstreams) on this server, with its credentials."""
         c = self.credentials
-        return boto3.client("dynamodb", endpoint_url=self.endpoint, region_name=self.region,
+        return boto3.client(service, endpoint_url=self.endpoint, region_name=self.region,
                             aws_access_key_id=c["accessKeyId"], aws_secret_access_key=c["secretAccessKey"],
                             aws_session_token=c["sessionToken"])
+
+    def dynamodb(self):
+        return self.client("dynamodb")
 
     def close(self):
         if self.process.poll() is None:

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemSupport
 
 /// libcrypto's EVP digest functions, opened with `dlopen` on first use instead of linked.
 ///
@@ -65,8 +66,8 @@ package final class CryptoLibrary: @unchecked Sendable {
     /// cannot load), else `defaultNames`.
     static let shared: Result<CryptoLibrary, SigV4Error> = {
         var names = defaultNames
-        if let override = getenv("VC_TEST_LIBCRYPTO_PATHS") {
-            names = String(cString: override).split(separator: ":").map(String.init)
+        if let override = ProcessEnvironment.value("VC_TEST_LIBCRYPTO_PATHS") {
+            names = override.split(separator: ":").map(String.init)
         }
         return Result { () throws(SigV4Error) in try open(names: names) }
     }()

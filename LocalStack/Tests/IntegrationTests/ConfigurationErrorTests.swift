@@ -12,19 +12,9 @@ import TestSupport
         ("DBStreamProcessor", "WEBSOCKET_API_ENDPOINT"), ("DBStreamProcessor", "AWS_REGION"),
     ])
     func aMissingVariableIsAnInitErrorThatNamesIt(binary: String, variable: String) async throws {
-        let server = RuntimeAPIServer()
-        try await server.start()
-        var env = [
-            "AWS_LAMBDA_RUNTIME_API": server.address, "AWS_REGION": "eu-west-1", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-            "AWS_SECRET_ACCESS_KEY": "secret", "WEBSOCKET_API_ENDPOINT": "https://abc.execute-api.eu-west-1.amazonaws.com/prod",
-        ]
-        env[variable] = nil
-        let process = try ChildProcess(RepoPaths.functionBinary(binary), [], environment: env)
-        let status = process.waitForExit(timeout: 20)
-        #expect(status != nil && status != 0)
-        let initError = await server.initError
-        #expect(initError?.message.contains(variable) == true, "init error: \(String(describing: initError)); stderr: \(process.stderr)")
-        await server.stop()
+        let start = try await Self.start(binary, setting: variable, to: nil)
+        #expect(start.status != nil && start.status != 0)
+        #expect(start.initError?.contains(variable) == true, "init error: \(String(describing: start.initError)); stderr: \(start.stderr)")
     }
 
     @Test(arguments: [
@@ -34,6 +24,17 @@ import TestSupport
         ("DBUpdater", "COUNTER_SHARDS", "0", "1 to 32"), ("DBStreamProcessor", "COUNTER_SHARDS", "64", "1 to 32"),
     ])
     func aBadValueIsAnInitErrorThatNamesIt(binary: String, variable: String, value: String, hint: String) async throws {
+        let start = try await Self.start(binary, setting: variable, to: value)
+        #expect(start.status != nil && start.status != 0)
+        let message = start.initError ?? ""
+        #expect(message.contains(variable) && message.contains(hint), "init error: \(message); stderr: \(start.stderr)")
+    }
+
+    /// Starts `binary` on its own Runtime API with a complete configuration but `variable` set to `value`
+    /// (nil: unset) and waits for it to exit: its exit status, the init error it posted, its stderr.
+    static func start(_ binary: String, setting variable: String, to value: String?) async throws
+        -> (status: Int32?, initError: String?, stderr: String)
+    {
         let server = RuntimeAPIServer()
         try await server.start()
         var env = [
@@ -43,10 +44,9 @@ import TestSupport
         env[variable] = value
         let process = try ChildProcess(RepoPaths.functionBinary(binary), [], environment: env)
         let status = process.waitForExit(timeout: 20)
-        #expect(status != nil && status != 0)
-        let message = await server.initError?.message ?? ""
-        #expect(message.contains(variable) && message.contains(hint), "init error: \(message); stderr: \(process.stderr)")
+        let initError = await server.initError?.message
         await server.stop()
+        return (status, initError, process.stderr)
     }
 
     @Test func wrongCredentialsAreAClearInvocationErrorAndTheProcessLives() async throws {
